@@ -1,0 +1,428 @@
+"""The scoring engine: one unit's answers in, points with explanations out.
+
+Pure Python over Decimal, no ORM: the browser form, the ``score`` command,
+importers and the publisher all call :func:`score_unit` / :func:`score_units`.
+
+Input is checked completely before anything is scored; every problem names
+the unit, the criterion, the field and the value, in Vietnamese.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .numbers import HUNDRED, ZERO, NumberFormatError, parse_number, round_half_up, vn
+from .ranking import assign_ranks
+
+YES = {"có", "co", "yes", "true", "1", "x"}
+NO = {"không", "khong", "no", "false", "0", ""}
+MAX_TEXT = 4000
+
+
+@dataclass
+class UnitInput:
+    code: str
+    name: str = ""
+    block: str = ""
+    has_procedures: bool = True
+    voluntary: bool = False
+    days_late: int = 0
+    answers: dict = field(default_factory=dict)
+
+    @property
+    def label(self):
+        return f"{self.code} ({self.name})" if self.name and self.name != self.code else self.code
+
+
+@dataclass(frozen=True)
+class Problem:
+    unit: str
+    criterion: str
+    value: object
+    message: str
+    field: str = ""
+    key: str = ""
+
+    def __str__(self):
+        where = f"Đơn vị {self.unit}"
+        if self.criterion:
+            where += f", tiêu chí {self.criterion}"
+        if self.field:
+            where += f", trường '{self.field}'"
+        shown = "" if self.value is None else f" (giá trị: {self.value})"
+        return f"{where}: {self.message}{shown}"
+
+
+class ScoringInputError(ValueError):
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CriterionResult:
+    __slots__ = ("node", "points", "max_points", "applicable", "detail", "entered", "fields")
+
+    def __init__(self, node, points, max_points, applicable, detail, entered, fields):
+        self.node = node
+        self.points = points
+        self.max_points = max_points
+        self.applicable = applicable
+        self.detail = detail
+        self.entered = entered
+        self.fields = fields
+
+    @property
+    def code(self):
+        return self.node.code
+
+    @property
+    def explanation(self):
+        node = self.node
+        if not self.applicable:
+            return f"Không áp dụng ({scheme_applies(node)})"
+        if node.children:
+            return f"Tổng các tiêu chí con = {vn(self.points, node.places)}"
+        if self.entered:
+            text = f"Điểm nhập trực tiếp: {vn(self.points, node.places)}"
+            return text if node.rule.manual else text + " (thay cho điểm tính theo công thức)"
+        return node.rule.explain(node, self.detail, self.fields)
+
+
+@dataclass
+class UnitResult:
+    unit: UnitInput
+    criteria: dict
+    deductions: Decimal
+    total: Decimal
+    max_points: Decimal
+    score: Decimal
+    band: object
+    rank: int | None = None
+    raw_total: Decimal = ZERO
+
+    @property
+    def classification(self):
+        return self.band.label if self.band else ""
+
+    def groups(self):
+        return [r for r in self.criteria.values() if r.node.children]
+
+
+class _Context:
+    __slots__ = ("values", "days_late", "flags", "points", "has_procedures")
+
+    def __init__(self, values, days_late, flags, has_procedures):
+        self.values = values
+        self.days_late = days_late
+        self.flags = flags
+        self.points = {}
+        self.has_procedures = has_procedures
+
+    def flagged(self, code):
+        return self.flags.get(code, ())
+
+    def group_points(self, code):
+        return self.points[code]
+
+
+def _bool(raw):
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        text = raw.strip().lower()
+        if text in YES:
+            return True
+        if text in NO:
+            return False
+    raise NumberFormatError("phải là Có hoặc Không")
+
+
+def _date(raw):
+    if isinstance(raw, datetime.date):
+        return raw
+    text = str(raw).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise NumberFormatError("không phải ngày hợp lệ (dd/mm/yyyy)")
+
+
+def clean_value(fld, raw):
+    """Turn one raw evidence value into its typed form, or raise NumberFormatError."""
+    kind = fld.kind
+    if kind in ("count", "money"):
+        value = parse_number(raw, integer=True)
+        if value < 0:
+            raise NumberFormatError("không được âm")
+        return value
+    if kind == "percent":
+        value = parse_number(raw)
+        if not ZERO <= value <= HUNDRED:
+            raise NumberFormatError("phải từ 0 đến 100")
+        return value
+    if kind == "yes_no":
+        return _bool(raw)
+    if kind == "choice":
+        text = str(raw).strip()
+        allowed = fld.choice_labels
+        if text in allowed:
+            return text
+        for value, label in fld.choices:
+            if label.lower() == text.lower():
+                return value
+        raise NumberFormatError(f"không phải một lựa chọn hợp lệ ({'; '.join(allowed.values())})")
+    if kind == "date":
+        return _date(raw)
+    text = str(raw)
+    if len(text) > MAX_TEXT:
+        raise NumberFormatError(f"dài quá {MAX_TEXT} ký tự")
+    return text
+
+
+def _blank(raw):
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def prepare(scheme, unit):
+    """Check one unit's input; return (values, entered points, flags) or the problems."""
+    problems = []
+    label = unit.label
+    values, entered, flags = {}, {}, {}
+    by_code = scheme.by_code
+    if not isinstance(unit.days_late, int) or isinstance(unit.days_late, bool) or unit.days_late < 0:
+        problems.append(Problem(label, "", unit.days_late, "số ngày nộp muộn phải là số nguyên không âm"))
+    if not isinstance(unit.answers, dict):
+        return None, [Problem(label, "", None, "'answers' phải là một bảng theo mã tiêu chí")]
+    for code, answer in unit.answers.items():
+        node = by_code.get(code)
+        if node is None:
+            problems.append(Problem(label, code, None, "mã tiêu chí không có trong bộ tiêu chí"))
+            continue
+        if node.children:
+            problems.append(Problem(label, code, None, "là nhóm tiêu chí, chỉ chấm ở các tiêu chí con"))
+            continue
+        if not isinstance(answer, dict):
+            problems.append(Problem(label, code, answer, "câu trả lời phải có 'values', 'points' hoặc 'criteria'"))
+            continue
+        extra = set(answer) - {"values", "points", "criteria", "note"}
+        if extra:
+            problems.append(Problem(label, code, None, f"khoá không hợp lệ: {', '.join(sorted(extra))}"))
+        applicable = node.applies(unit.has_procedures)
+        raw_values = answer.get("values") or {}
+        if not isinstance(raw_values, dict):
+            problems.append(Problem(label, code, raw_values, "'values' phải là một bảng theo mã trường"))
+            raw_values = {}
+        own = {f.key: f for f in node.fields}
+        for key, raw in raw_values.items():
+            fld = own.get(key)
+            if fld is None:
+                problems.append(Problem(label, code, raw, "trường số liệu không thuộc tiêu chí này", key, key))
+                continue
+            if _blank(raw):
+                continue
+            if not applicable:
+                problems.append(Problem(label, code, raw, f"tiêu chí không áp dụng ({scheme_applies(node)})",
+                                        fld.label, key))
+                continue
+            try:
+                values[key] = clean_value(fld, raw)
+            except NumberFormatError as exc:
+                problems.append(Problem(label, code, raw, str(exc), fld.label, key))
+        if answer.get("points") is not None and not _blank(answer.get("points")):
+            raw = answer["points"]
+            try:
+                points = parse_number(raw)
+            except NumberFormatError as exc:
+                problems.append(Problem(label, code, raw, f"điểm {exc}"))
+            else:
+                limit = _unit_max(node, scheme, unit.has_procedures)
+                if node.is_deduction:
+                    problems.append(Problem(label, code, raw, "mục trừ điểm được tính từ số liệu, không nhập điểm"))
+                elif not applicable:
+                    if points != 0:
+                        problems.append(Problem(label, code, raw, f"tiêu chí không áp dụng ({scheme_applies(node)})"))
+                elif limit is None:
+                    problems.append(Problem(label, code, raw, "tiêu chí chưa có điểm tối đa"))
+                elif points < 0:
+                    problems.append(Problem(label, code, raw, "điểm không được âm"))
+                elif points > limit:
+                    problems.append(Problem(label, code, raw, f"điểm vượt điểm tối đa {vn(limit)}"))
+                elif points != round_half_up(points, node.places):
+                    problems.append(Problem(label, code, raw, f"điểm chỉ được có tối đa {node.places} chữ số thập phân"))
+                else:
+                    entered[code] = points
+        if answer.get("criteria") is not None:
+            flagged = answer["criteria"]
+            if node.rule is None or node.rule.kind != "deduction_per_criterion":
+                problems.append(Problem(label, code, flagged, "chỉ mục trừ điểm theo tiêu chí mới nhận danh sách tiêu chí"))
+            elif not isinstance(flagged, list):
+                problems.append(Problem(label, code, flagged, "phải là danh sách mã tiêu chí"))
+            else:
+                for item in flagged:
+                    target = by_code.get(item)
+                    if target is None or target.children or target.is_deduction:
+                        problems.append(Problem(label, code, item, "không phải mã một tiêu chí được chấm điểm"))
+                if len(set(flagged)) != len(flagged):
+                    problems.append(Problem(label, code, flagged, "một tiêu chí bị nêu nhiều lần"))
+                flags[code] = tuple(flagged)
+    for node in scheme.leaves:
+        rule = node.rule
+        if rule is None or rule.kind not in ("ratio", "rate_per_day"):
+            continue
+        if rule.kind == "ratio" and rule.numerator:
+            num = [values.get(k) for k in rule.numerator]
+            den = [values.get(k) for k in rule.denominator]
+            if None in num or None in den:
+                continue
+            n, d = sum(num), sum(den)
+            names = " + ".join(scheme.fields[k].label for k in rule.denominator)
+            if d == 0:
+                problems.append(Problem(label, node.code, vn(d), f"mẫu số '{names}' bằng 0, không tính được tỷ lệ",
+                                        key=rule.denominator[0]))
+            elif n > d and not rule.may_exceed:
+                problems.append(Problem(label, node.code, f"{vn(n)} > {vn(d)}",
+                                        f"tử số lớn hơn mẫu số '{names}'", key=rule.numerator[0]))
+        elif rule.kind == "rate_per_day" and values.get(rule.days_field) == 0:
+            problems.append(Problem(label, node.code, 0, "số ngày làm việc phải lớn hơn 0",
+                                    scheme.fields[rule.days_field].label, rule.days_field))
+    if problems:
+        return None, problems
+    return (values, entered, flags), []
+
+
+def scheme_applies(node):
+    if node.effective_applies == "with_procedures":
+        return "chỉ áp dụng cho cơ quan có TTHC"
+    return "chỉ áp dụng cho cơ quan không có TTHC"
+
+
+def _unit_max(node, scheme, has_procedures):
+    if not node.applies(has_procedures):
+        return ZERO
+    return node.assessed_max
+
+
+def _score_prepared(scheme, unit, prepared):
+    values, entered, flags = prepared
+    has_procedures = unit.has_procedures
+    ctx = _Context(values, unit.days_late, flags, has_procedures)
+    results = {}
+    fields = scheme.fields
+    deductions = ZERO
+
+    def leaf(node):
+        applicable = node.applies(has_procedures)
+        if not applicable:
+            return CriterionResult(node, ZERO, ZERO, False, None, False, fields)
+        if node.code in entered:
+            return CriterionResult(node, entered[node.code], node.assessed_max, True, None, True, fields)
+        points, detail = node.rule.score(node, ctx)
+        return CriterionResult(node, node.round(points), node.assessed_max, True, detail, False, fields)
+
+    def visit(node, late):
+        """Score in document order; substitutes wait for the sections they read."""
+        if node.children:
+            for child in node.children:
+                visit(child, late)
+            return
+        if node.is_substitute and node.applies(has_procedures):
+            late.append(node)
+            return
+        results[node.code] = leaf(node)
+
+    def total_of(node):
+        if not node.children:
+            res = results[node.code]
+            return res.points, res.max_points
+        got, mx = ZERO, ZERO
+        for child in node.children:
+            if child.is_deduction:
+                continue
+            p, m = total_of(child)
+            got += p
+            mx += m or ZERO
+        results[node.code] = CriterionResult(node, got, mx, True, None, False, fields)
+        return got, mx
+
+    late = []
+    for node in scheme.nodes:
+        visit(node, late)
+    for node in late:
+        ctx.points[node.rule.source] = total_of(scheme.by_code[node.rule.source])
+        results[node.code] = leaf(node)
+    total, max_points = ZERO, ZERO
+    counted = 0
+    for node in scheme.nodes:
+        if node.is_deduction:
+            continue
+        p, m = total_of(node)
+        total += p
+        max_points += m or ZERO
+        counted += 1
+    for node in scheme.walk():
+        if node.is_deduction:
+            if node.children:
+                sub = sum((results[c.code].points for c in node.children), ZERO)
+                results[node.code] = CriterionResult(node, sub, None, True, None, False, fields)
+            else:
+                deductions += results[node.code].points
+    # Deductions never take a unit below zero: an index cannot be negative.
+    raw_total = total - deductions
+    total = max(raw_total, ZERO)
+    if scheme.headline == "index":
+        score = round_half_up(total / max_points, scheme.score_places) if max_points else ZERO
+    elif scheme.headline == "mean":
+        score = round_half_up(total / counted, scheme.score_places) if counted else ZERO
+    else:
+        score = round_half_up(total, scheme.score_places)
+    return UnitResult(unit, results, deductions, total, max_points, score, scheme.classify(score),
+                      raw_total=raw_total)
+
+
+def score_unit(scheme, unit: UnitInput) -> UnitResult:
+    """Score one unit, or raise ScoringInputError listing every problem in its input."""
+    if not scheme.is_complete:
+        raise ScoringInputError([Problem(unit.label, "", None,
+                                         f"bộ tiêu chí {scheme.code} chưa đủ điểm tối đa, chưa thể chấm")])
+    prepared, problems = prepare(scheme, unit)
+    if problems:
+        raise ScoringInputError(problems)
+    return _score_prepared(scheme, unit, prepared)
+
+
+def score_units(scheme, units, *, rank=True):
+    """Score many units; if any input is bad, score nothing and list every problem."""
+    if not scheme.is_complete:
+        raise ScoringInputError([Problem("", "", None,
+                                         f"bộ tiêu chí {scheme.code} chưa đủ điểm tối đa, chưa thể chấm")])
+    prepared_all, problems = [], []
+    seen = set()
+    for unit in units:
+        if unit.code in seen:
+            problems.append(Problem(unit.label, "", None, "mã đơn vị bị trùng trong dữ liệu"))
+        seen.add(unit.code)
+        prepared, unit_problems = prepare(scheme, unit)
+        problems.extend(unit_problems)
+        prepared_all.append(prepared)
+    if problems:
+        raise ScoringInputError(problems)
+    results = [_score_prepared(scheme, u, p) for u, p in zip(units, prepared_all, strict=True)]
+    if rank:
+        rank_results(results)
+    return results
+
+
+def rank_results(results):
+    """Rank within each block by the headline figure; voluntary units are shown, not ranked."""
+    by_block = {}
+    for result in results:
+        if not result.unit.voluntary:
+            by_block.setdefault(result.unit.block, []).append(result)
+    for members in by_block.values():
+        for result, rank in zip(members, assign_ranks([r.score for r in members]), strict=True):
+            result.rank = rank
+    return results

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "criteria"
+urlpatterns = [
+    path("", views.criteria_set_list, name="list"),
+    path("<slug:code>/v<int:version>/", views.criteria_set_detail, name="detail"),
+    path("<slug:code>/v<int:version>/yaml/", views.criteria_set_yaml, name="yaml"),
+]

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+
+from .models import Block, Unit
+from .resources import UnitResource
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "code")
+
+
+@admin.register(Unit)
+class UnitAdmin(ImportExportModelAdmin):
+    resource_classes = [UnitResource]
+    list_display = ("name", "code", "short_name", "block", "has_procedures", "is_voluntary", "is_active")
+    list_filter = ("block", "has_procedures", "is_voluntary", "is_active")
+    search_fields = ("name", "short_name", "code")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("block",)
