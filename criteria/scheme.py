@@ -407,8 +407,6 @@ def _derive(scheme, reader):
                 reader.fail(f"Tiêu chí {node.code}: mục nguồn {node.rule.source} có điểm tối đa bằng 0")
     if scheme.total_max is not None and scheme.is_complete and scheme.nominal_max != scheme.total_max:
         reader.fail(f"Tổng điểm tối đa ghi {vn(scheme.total_max)} nhưng tổng các tiêu chí là {vn(scheme.nominal_max)}")
-    if scheme.status == "active" and not scheme.bands:
-        reader.fail("Bộ tiêu chí đang áp dụng phải có xếp loại (bands)")
 
 
 def parse_document(data) -> Scheme:

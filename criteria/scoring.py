@@ -345,7 +345,7 @@ def _score_prepared(scheme, unit, prepared):
             p, m = total_of(child)
             got += p
             mx += m or ZERO
-        results[node.code] = CriterionResult(node, got, mx, True, None, False, fields)
+        results[node.code] = CriterionResult(node, got, mx, node.applies(has_procedures), None, False, fields)
         return got, mx
 
     late = []
@@ -379,7 +379,8 @@ def _score_prepared(scheme, unit, prepared):
         score = round_half_up(total / counted, scheme.score_places) if counted else ZERO
     else:
         score = round_half_up(total, scheme.score_places)
-    return UnitResult(unit, results, deductions, total, max_points, score, scheme.classify(score),
+    ordered = {node.code: results[node.code] for node in scheme.walk()}
+    return UnitResult(unit, ordered, deductions, total, max_points, score, scheme.classify(score),
                       raw_total=raw_total)
 
 
