@@ -48,11 +48,11 @@ def set_to_document(criteria_set) -> dict:
         return data
 
     document = {"code": criteria_set.code, "version": criteria_set.version, "name": criteria_set.name,
-                "status": criteria_set.status,
+                "status": str(criteria_set.status),
                 "decision": {"number": criteria_set.decision_number or None,
                              "date": criteria_set.decision_date, "issuer": criteria_set.decision_issuer or None},
                 "source": criteria_set.source, "blocks": [b.code for b in criteria_set.blocks.order_by("order", "code")],
-                "headline": criteria_set.headline,
+                "headline": str(criteria_set.headline),
                 "rounding": {"points": criteria_set.points_places, "score": criteria_set.score_places},
                 "total_max": _decimal(criteria_set.total_max),
                 "ranking_rule": criteria_set.ranking_rule, "tie_rule": criteria_set.tie_rule,
@@ -70,16 +70,13 @@ def canonical_text(document) -> str:
 
 
 @transaction.atomic
-def save_document(document, *, status=None):
+def save_document(document):
     """Create or replace the set the document describes. Returns (criteria_set, changed).
 
     Loading the same content twice changes nothing. A frozen set (used by a
     period) refuses any change of content; only its status may move on.
     """
     scheme = parse_document(document)
-    if status:
-        scheme.status = status
-        scheme = parse_document(to_document(scheme))
     blocks = list(Block.objects.filter(code__in=scheme.blocks))
     missing = sorted(set(scheme.blocks) - {b.code for b in blocks})
     if missing:
@@ -157,7 +154,7 @@ def _set_status(criteria_set, status):
 def activate(criteria_set):
     """Make a (completed) draft the version in use; the previously active one retires."""
     document = criteria_set.document()
-    document["status"] = CriteriaSet.Status.ACTIVE
+    document["status"] = CriteriaSet.Status.ACTIVE.value
     parse_document(document)  # an active set must be complete: raises DocumentError otherwise
     _set_status(criteria_set, CriteriaSet.Status.ACTIVE)
 
@@ -168,6 +165,6 @@ def new_version(criteria_set):
     document = criteria_set.document()
     latest = CriteriaSet.objects.filter(code=criteria_set.code).order_by("-version").first()
     document["version"] = latest.version + 1
-    document["status"] = CriteriaSet.Status.DRAFT
+    document["status"] = CriteriaSet.Status.DRAFT.value
     copy, _ = save_document(document)
     return copy
