@@ -27,9 +27,9 @@ class CodeWidget(widgets.ForeignKeyWidget):
 
 
 class UnitResource(resources.ModelResource):
-    code = fields.Field("code", column_name="Mã đơn vị")
-    name = fields.Field("name", column_name="Tên đơn vị")
-    short_name = fields.Field("short_name", column_name="Tên viết tắt")
+    code = fields.Field("code", column_name="Mã đơn vị", widget=widgets.CharWidget())
+    name = fields.Field("name", column_name="Tên đơn vị", widget=widgets.CharWidget())
+    short_name = fields.Field("short_name", column_name="Tên viết tắt", widget=widgets.CharWidget())
     block = fields.Field("block", column_name="Khối", widget=CodeWidget(Block, "code"))
     parent = fields.Field("parent", column_name="Đơn vị cấp trên", widget=CodeWidget(Unit, "code"))
     has_procedures = fields.Field("has_procedures", column_name="Có TTHC", widget=VietnameseBooleanWidget())
@@ -44,3 +44,8 @@ class UnitResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+    def import_data(self, dataset, *args, **kwargs):
+        """All or nothing: one bad row rolls back the whole file, so a half-imported list never exists."""
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, *args, **kwargs)
