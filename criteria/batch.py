@@ -17,7 +17,8 @@ def read_units(text):
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise ScoringInputError([Problem("", "", None, f"tệp JSON không đọc được (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}")]) from None
+        message = f"tệp JSON không đọc được (dòng {exc.lineno}, cột {exc.colno}): {exc.msg}"
+        raise ScoringInputError([Problem("", "", None, message)]) from None
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise ScoringInputError([Problem("", "", None, "tệp phải có dạng {\"units\": [ ... ]}")])
     units, problems = [], []

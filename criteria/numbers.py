@@ -53,7 +53,7 @@ def parse_number(raw, *, integer=False) -> Decimal:
     (``"1.234"`` is 1234), which is how the official forms print counts.
     Floats are refused: they would carry binary noise into a score.
     """
-    if isinstance(raw, bool) or isinstance(raw, float):
+    if isinstance(raw, (bool, float)):
         raise NumberFormatError("không phải là số hợp lệ")
     if isinstance(raw, int | Decimal):
         value = Decimal(raw)

@@ -9,6 +9,8 @@ criterion from plain values. Pure Python over Decimal: no ORM here.
 thousand units does not build half a million sentences nobody reads.
 """
 
+import itertools
+
 from .numbers import HUNDRED, ZERO, NumberFormatError, parse_number, plain, truncate, vn
 
 
@@ -190,7 +192,8 @@ class RatioRule(Rule):
         if branch == "zero":
             return f"{head} < {vn(self.zero_below)}% → 0"
         raw = detail[4]
-        text = f"{head} ≥ {vn(self.zero_below)}% → {vn(truncate(ratio, 2))} × {m} / {vn(self.divisor)} = {vn(node.round(raw), node.places)}"
+        arithmetic = f"{vn(truncate(ratio, 2))} × {m} / {vn(self.divisor)} = {vn(node.round(raw), node.places)}"
+        text = f"{head} ≥ {vn(self.zero_below)}% → {arithmetic}"
         if raw > node.max_points:
             text += f", vượt điểm tối đa → {m}"
         return text
@@ -284,7 +287,7 @@ class CountStepsRule(Rule):
             if not isinstance(step, dict) or set(step) != {"min", "points"}:
                 raise RuleError(f"{self.where}: bậc thứ {i} phải có đúng 'min' và 'points'")
             parsed.append((_num(step, "min", where=self.where), _num(step, "points", where=self.where)))
-        if any(a[0] <= b[0] for a, b in zip(parsed, parsed[1:], strict=False)):
+        if any(a[0] <= b[0] for a, b in itertools.pairwise(parsed)):
             raise RuleError(f"{self.where}: các bậc phải xếp theo 'min' giảm dần")
         self.steps = parsed
 
@@ -481,7 +484,8 @@ class DeductionPerCriterionRule(Rule):
         flagged = detail[1]
         if not flagged:
             return "Không có tiêu chí bị đánh giá số liệu không đảm bảo → không trừ"
-        return f"{len(flagged)} tiêu chí ({', '.join(flagged)}) × {vn(self.per_criterion)} = trừ {vn(len(flagged) * self.per_criterion)}"
+        amount = vn(len(flagged) * self.per_criterion)
+        return f"{len(flagged)} tiêu chí ({', '.join(flagged)}) × {vn(self.per_criterion)} = trừ {amount}"
 
 
 class DeductionFlatRule(Rule):

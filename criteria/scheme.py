@@ -9,6 +9,7 @@ document's content; ``CriteriaSet.scheme()`` goes through the same parser.
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -320,7 +321,7 @@ class _Reader:
             result.append(Band(self.text(item.get("label"), f"{where} (label)"), lower, upper,
                                self.text(item.get("reason"), where, required=False)))
         ordered = sorted(result, key=lambda b: (b.lower is not None, b.lower or ZERO), reverse=True)
-        for high, low in zip(ordered, ordered[1:], strict=False):
+        for high, low in itertools.pairwise(ordered):
             if high.lower is None or low.upper != high.lower:
                 self.fail(f"Xếp loại '{low.label}' và '{high.label}': các khoảng phải nối tiếp nhau, "
                           "không chồng lấn, không bỏ trống")

@@ -60,7 +60,7 @@ class ScoringInputError(ValueError):
 
 
 class CriterionResult:
-    __slots__ = ("node", "points", "max_points", "applicable", "detail", "entered", "fields")
+    __slots__ = ("applicable", "detail", "entered", "fields", "max_points", "node", "points")
 
     def __init__(self, node, points, max_points, applicable, detail, entered, fields):
         self.node = node
@@ -109,7 +109,7 @@ class UnitResult:
 
 
 class _Context:
-    __slots__ = ("values", "days_late", "flags", "points", "has_procedures")
+    __slots__ = ("days_late", "flags", "has_procedures", "points", "values")
 
     def __init__(self, values, days_late, flags, has_procedures):
         self.values = values

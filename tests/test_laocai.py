@@ -67,7 +67,7 @@ def test_points_typed_over_a_computed_criterion_are_explained_and_bounded():
     scheme = shipped_scheme("laocai-2018-province")
     result = score_unit(scheme, UnitInput("S", answers={"I.1": {"points": "2,5"}}))
     assert result.criteria["I.1"].explanation == "Điểm nhập trực tiếp: 2,50 (thay cho điểm tính theo công thức)"
-    with pytest.raises(ScoringInputError, match="tiêu chí I.1: điểm vượt điểm tối đa 3"):
+    with pytest.raises(ScoringInputError, match=r"tiêu chí I\.1: điểm vượt điểm tối đa 3"):
         score_unit(scheme, UnitInput("S", answers={"I.1": {"points": "3,5"}}))
 
 

@@ -205,7 +205,7 @@ def test_deductions_never_take_the_total_below_zero():
 
 def test_deduction_flags_must_name_scored_criteria():
     scheme = scheme_with({"kind": "manual"}, max_points="10", extra=DEDUCTIONS)
-    with pytest.raises(ScoringInputError, match="tiêu chí D.2: không phải mã một tiêu chí được chấm điểm"):
+    with pytest.raises(ScoringInputError, match=r"tiêu chí D\.2: không phải mã một tiêu chí được chấm điểm"):
         score(scheme, answers={"D.2": {"criteria": ["Z"]}})
 
 

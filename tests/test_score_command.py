@@ -16,7 +16,7 @@ def run(*args):
 @pytest.fixture
 def thaibinh_input(tmp_path):
     units = []
-    for rank, name, *points, total, index, klass, has_procedures in THAIBINH_2020[:5]:
+    for rank, name, *points, _total, _index, _klass, has_procedures in THAIBINH_2020[:5]:
         answers = {code: {"points": p} for code, p in zip(["I", "II", "III", "IV", "V", "VI"], points, strict=True)}
         units.append({"code": f"U{rank}", "name": name, "block": "so-nganh", "has_procedures": has_procedures,
                       "days_late": 0, "answers": answers})

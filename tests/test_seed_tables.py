@@ -16,7 +16,7 @@ GROUPS = ["I", "II", "III", "IV", "V", "VI"]
 
 
 def thaibinh_unit(row, **overrides):
-    rank, name, *points, total, index, klass, has_procedures = row
+    _rank, name, *points, _total, _index, _klass, has_procedures = row
     answers = {code: {"points": p} for code, p in zip(GROUPS, points, strict=True)}
     if not has_procedures:
         answers.pop("IV")
@@ -29,7 +29,7 @@ def test_thaibinh_rows_reproduced_except_the_known_anomaly():
     rows = [r for r in THAIBINH_2020 if r[1] != "Văn phòng UBND tỉnh"]
     results = score_units(scheme, [thaibinh_unit(r) for r in rows])
     for row, result in zip(rows, results, strict=True):
-        rank, name, *_, total, index, klass, has_procedures = row
+        _rank, name, *_, total, index, klass, has_procedures = row
         assert result.total == Decimal(total), name
         assert result.max_points == (Decimal(498) if has_procedures else Decimal(398)), name
         assert result.score == Decimal(index), name
@@ -87,7 +87,7 @@ def test_tc5_sheet_reproduced():
                        answers={f"TC{i}": {"points": p} for i, p in enumerate(points, 1)})
              for no, name, *points, total, score, klass in TC5_2021]
     for row, result in zip(TC5_2021, score_units(scheme, units), strict=True):
-        no, name, *_, total, score, klass = row
+        _no, name, *_, total, score, klass = row
         assert result.total == Decimal(total), name
         assert result.score == Decimal(score), name
         assert result.classification == klass, name
@@ -110,7 +110,7 @@ def test_dongnai_bands_from_points_and_the_180_disagreement():
              for no, name, p, klass in DONGNAI_2012]
     results = score_units(scheme, units)
     disagreements = []
-    for (no, name, points, published), result in zip(DONGNAI_2012, results, strict=True):
+    for (_no, name, points, published), result in zip(DONGNAI_2012, results, strict=True):
         assert result.total == Decimal(points)
         if result.classification != published:
             disagreements.append((name, points, published, result.classification))
