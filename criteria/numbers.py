@@ -53,10 +53,13 @@ def parse_number(raw, *, integer=False) -> Decimal:
     (``"1.234"`` is 1234), which is how the official forms print counts.
     Floats are refused: they would carry binary noise into a score.
     """
-    if isinstance(raw, (bool, float)):
-        raise NumberFormatError("không phải là số hợp lệ")
-    if isinstance(raw, int | Decimal):
+    kind = type(raw)
+    if kind is Decimal:
+        value = raw
+    elif kind is int:
         value = Decimal(raw)
+    elif kind is bool or kind is float:
+        raise NumberFormatError("không phải là số hợp lệ")
     else:
         text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
         if not text:

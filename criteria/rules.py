@@ -41,6 +41,18 @@ def _keys(data, key, *, where):
     return list(value)
 
 
+def total_of(values, keys):
+    """Sum of the named values, or None if any is missing. (``None in`` a list of
+    Decimals would compare each with None through the numbers ABCs: slow.)"""
+    total = ZERO
+    for key in keys:
+        value = values.get(key)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
 def _pct(value):
     return f"{vn(truncate(value, 2))}%"
 
@@ -166,11 +178,9 @@ class RatioRule(Rule):
                 return ZERO, ("missing",)
             num = den = None
         else:
-            num_parts = [values.get(k) for k in self.numerator]
-            den_parts = [values.get(k) for k in self.denominator]
-            if None in num_parts or None in den_parts:
+            num, den = total_of(values, self.numerator), total_of(values, self.denominator)
+            if num is None or den is None:
                 return ZERO, ("missing",)
-            num, den = sum(num_parts), sum(den_parts)
             ratio = num * HUNDRED / den
         mx = node.max_points
         if ratio >= self.full_at:
@@ -308,10 +318,9 @@ class CountStepsRule(Rule):
         return lines
 
     def score(self, node, ctx):
-        parts = [ctx.values.get(k) for k in self.fields]
-        if None in parts:
+        total = total_of(ctx.values, self.fields)
+        if total is None:
             return ZERO, ("missing",)
-        total = sum(parts)
         for minimum, points in self.steps:
             if total >= minimum:
                 return min(points, node.max_points), ("step", total, minimum, points)

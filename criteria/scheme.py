@@ -12,6 +12,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import yaml
 
@@ -81,11 +82,15 @@ class Node:
     def is_group(self):
         return bool(self.children)
 
-    @property
+    @cached_property
     def is_deduction(self):
         if self.children:
             return all(c.is_deduction for c in self.children)
         return bool(self.rule and self.rule.deduction)
+
+    @cached_property
+    def field_map(self):
+        return {f.key: f for f in self.fields}
 
     @property
     def is_substitute(self):
