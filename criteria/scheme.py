@@ -371,6 +371,9 @@ def _derive(scheme, reader):
             values = {v for v, _ in scheme.fields[rule.field].choices}
             if set(rule.points) != values:
                 reader.fail(f"{where}: điểm phải khai báo cho đúng các lựa chọn {', '.join(sorted(values))}")
+            else:
+                # Follow the field's order, whatever order storage returned (PostgreSQL's jsonb sorts keys).
+                rule.points = {v: rule.points[v] for v, _ in scheme.fields[rule.field].choices}
         if node.is_substitute:
             missing = [c for c in rule.criterion_refs() if c not in by_code]
             if missing:
