@@ -28,22 +28,21 @@ class FrozenReadOnlyMixin:
         return super().has_delete_permission(request, obj) and not self._frozen(obj)
 
 
-class BandInline(FrozenReadOnlyMixin, admin.TabularInline):
-    model = Band
+class FrozenInline(FrozenReadOnlyMixin, admin.TabularInline):
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._frozen(obj)
+
+
+class BandInline(FrozenInline):
+    model = Band
     fields = ("order", "label", "lower", "upper", "reason")
 
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self._frozen(obj)
 
-
-class EvidenceFieldInline(FrozenReadOnlyMixin, admin.TabularInline):
+class EvidenceFieldInline(FrozenInline):
     model = EvidenceField
-    extra = 0
     fields = ("order", "key", "label", "kind", "choices")
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self._frozen(obj)
 
 
 @admin.register(CriteriaSet)

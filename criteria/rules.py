@@ -444,17 +444,22 @@ class SubstituteRatioRule(Rule):
                 f"= {vn(node.round(raw), node.places)}")
 
 
-class DeductionPerDayRule(Rule):
-    kind = "deduction_per_day"
-    label = "Trừ điểm theo ngày nộp muộn"
-    params = ("per_day",)
+class _AmountDeduction(Rule):
+    """A deduction with one parameter: the amount taken off per day or per item."""
+
     deduction = True
 
     def parse(self, data):
-        self.per_day = _num(data, "per_day", where=self.where)
+        setattr(self, self.params[0], _num(data, self.params[0], where=self.where))
 
     def to_data(self):
-        return {"kind": self.kind, "per_day": self.per_day}
+        return {"kind": self.kind, self.params[0]: getattr(self, self.params[0])}
+
+
+class DeductionPerDayRule(_AmountDeduction):
+    kind = "deduction_per_day"
+    label = "Trừ điểm theo ngày nộp muộn"
+    params = ("per_day",)
 
     def describe(self, node, fields):
         return [f"Mỗi ngày nộp muộn trừ {vn(self.per_day)} điểm."]
@@ -470,17 +475,10 @@ class DeductionPerDayRule(Rule):
         return f"Nộp muộn {days} ngày × {vn(self.per_day)} = trừ {vn(days * self.per_day)}"
 
 
-class DeductionPerCriterionRule(Rule):
+class DeductionPerCriterionRule(_AmountDeduction):
     kind = "deduction_per_criterion"
     label = "Trừ điểm theo tiêu chí có số liệu không đảm bảo"
     params = ("per_criterion",)
-    deduction = True
-
-    def parse(self, data):
-        self.per_criterion = _num(data, "per_criterion", where=self.where)
-
-    def to_data(self):
-        return {"kind": self.kind, "per_criterion": self.per_criterion}
 
     def describe(self, node, fields):
         return [f"Mỗi tiêu chí có số liệu không đảm bảo chất lượng trừ {vn(self.per_criterion)} điểm."]
