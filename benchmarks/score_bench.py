@@ -13,40 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from criteria.samples import sample_answers  # noqa: E402
 from criteria.scheme import load_yaml, parse_document  # noqa: E402
 from criteria.scoring import UnitInput, score_units  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
-
-
-def synthetic_answers(scheme, rng):
-    """Plausible figures for every field; each numerator kept at or below its denominator."""
-    values = {}
-    for key, field in scheme.fields.items():
-        if field.kind == "count":
-            values[key] = rng.randint(20, 400)
-        elif field.kind == "money":
-            values[key] = rng.choice([0, 150_000_000, 600_000_000])
-        elif field.kind == "percent":
-            values[key] = str(rng.randint(0, 100))
-        elif field.kind == "yes_no":
-            values[key] = rng.random() < 0.8
-        elif field.kind == "choice":
-            values[key] = rng.choice(field.choices)[0]
-    ratios = [n.rule for n in scheme.leaves if n.rule is not None and n.rule.kind == "ratio" and n.rule.numerator]
-    for _ in range(len(ratios)):  # numerators can be another ratio's denominator: settle in passes
-        for rule in ratios:
-            den = sum(values[k] for k in rule.denominator)
-            if not rule.may_exceed and sum(values[k] for k in rule.numerator) > den:
-                for k in rule.numerator:
-                    values[k] = int(den * rng.uniform(0.5, 1.0)) // len(rule.numerator)
-    for node in scheme.leaves:
-        if node.rule is not None and node.rule.kind == "rate_per_day":
-            values[node.rule.days_field] = 250
-    answers = {node.code: {"values": {f.key: values[f.key] for f in node.fields if f.key in values}}
-               for node in scheme.leaves if node.fields}
-    answers["VI.2"] = {"criteria": rng.sample(["I.1", "II.1.2", "III.5"], rng.randint(0, 2))}
-    return answers
 
 
 def main():
@@ -55,7 +26,11 @@ def main():
     args = parser.parse_args()
     scheme = parse_document(load_yaml((ROOT / "fixtures/criteria/laocai-2018-district.yaml").read_text("utf-8")))
     rng = random.Random(2018)
-    pool = [synthetic_answers(scheme, rng) for _ in range(500)]
+    pool = []
+    for _ in range(500):
+        answers = sample_answers(scheme, rng)
+        answers["VI.2"] = {"criteria": rng.sample(["I.1", "II.1.2", "III.5"], rng.randint(0, 2))}
+        pool.append(answers)
     print(f"Bộ tiêu chí {scheme.code}: {len(scheme.leaves)} tiêu chí lá; tốt nhất trong {args.repeat} lần chạy")
     print(f"{'đơn vị':>10}  {'giây':>8}  {'đơn vị/giây':>12}  {'µs/đơn vị':>10}")
     for size in SIZES:

@@ -110,7 +110,7 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ("criteria_set", "parent", "order", "code", "title", "max_points", "applies_to",
-                  "not_assessed_points", "not_assessed_reason", "note", "rule")
+                  "not_assessed_points", "not_assessed_reason", "note", "documents", "rule")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
-"""The "chấm thử" (try it) form: the criteria table itself, with inputs in column (3)."""
+"""Inputs for a criteria set's evidence fields, shared by the "chấm thử" panel and the
+assessment forms: one place decides how each field kind is typed and read back."""
 
 from django import forms
 
@@ -7,19 +8,100 @@ from .scoring import UnitInput
 YES_NO = [("", "—"), ("co", "Có"), ("khong", "Không")]
 
 
-def field_name(key):
-    return f"f__{key}"
+def field_name(key, prefix="f"):
+    return f"{prefix}__{key}"
 
 
-def points_name(code):
-    return f"p__{code}"
+def points_name(code, prefix="p"):
+    return f"{prefix}__{code}"
 
 
 def flags_name(code):
     return f"c__{code}"
 
 
-class TryScoreForm(forms.Form):
+def evidence_input(fld, *, required=False):
+    """A form field for one evidence field. Numbers stay text: the engine reads them the
+    Vietnamese way (2,87; 1.234) and names the problem if it cannot."""
+    if fld.kind == "choice":
+        return forms.ChoiceField(label=fld.label, required=required, choices=[("", "—"), *fld.choices])
+    if fld.kind == "yes_no":
+        return forms.ChoiceField(label=fld.label, required=required, choices=YES_NO)
+    if fld.kind == "text":
+        return forms.CharField(label=fld.label, required=required, max_length=4000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    attrs = {"inputmode": "numeric" if fld.kind in ("count", "money") else "decimal", "autocomplete": "off"}
+    if fld.kind == "date":
+        attrs = {"placeholder": "dd/mm/yyyy"}
+    return forms.CharField(label=fld.label, required=required, max_length=40, widget=forms.TextInput(attrs=attrs))
+
+
+def points_input(label):
+    return forms.CharField(label=label, required=False, max_length=20,
+                           widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+
+
+def display_value(fld, value):
+    """A stored value as the user typed it, in Vietnamese number format."""
+    from .numbers import parse_number, vn
+
+    if value is None:
+        return ""
+    if fld.kind == "yes_no":
+        return "co" if value else "khong"
+    if fld.kind in ("count", "money", "percent"):
+        return vn(parse_number(value))
+    if fld.kind == "date":
+        import datetime
+
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if isinstance(value, str) else value
+    return value
+
+
+class EvidenceInputsMixin:
+    """Adds evidence inputs for a scheme's leaves to a form and reads them back as answers."""
+
+    def add_evidence_inputs(self, scheme, *, prefix="f", points_prefix="p", points_for=None):
+        self.scheme = scheme
+        self.evidence_prefix, self.points_prefix = prefix, points_prefix
+        points_for = points_for or (lambda node: node.rule.manual)
+        for node in scheme.leaves:
+            if node.rule is None:
+                continue
+            for fld in node.fields:
+                self.fields[field_name(fld.key, prefix)] = evidence_input(fld)
+            if not node.is_deduction and points_for(node):
+                self.fields[points_name(node.code, points_prefix)] = points_input(f"Điểm {node.code}")
+
+    def evidence_answers(self):
+        data = self.cleaned_data
+        answers = {}
+        for node in self.scheme.leaves:
+            answer = {}
+            values = {f.key: data.get(field_name(f.key, self.evidence_prefix)) for f in node.fields}
+            values = {k: v for k, v in values.items() if v not in (None, "")}
+            if values:
+                answer["values"] = values
+            points = data.get(points_name(node.code, self.points_prefix))
+            if points:
+                answer["points"] = points
+            if answer:
+                answers[node.code] = answer
+        return answers
+
+    def attach_problems(self, problems):
+        """Put each engine problem beside its input; what has no input goes to the top."""
+        for problem in problems:
+            message = problem.message + (f" (giá trị: {problem.value})" if problem.value is not None else "")
+            candidates = [field_name(problem.key, self.evidence_prefix) if problem.key else None,
+                          points_name(problem.criterion, self.points_prefix), flags_name(problem.criterion)]
+            target = next((name for name in candidates if name and name in self.fields), None)
+            self.add_error(target, message if target else str(problem))
+
+
+class TryScoreForm(EvidenceInputsMixin, forms.Form):
+    """The "chấm thử" panel: the criteria table itself, with inputs in column (3)."""
+
     has_procedures = forms.BooleanField(label="Cơ quan có thủ tục hành chính (TTHC)", required=False, initial=True)
     days_late = forms.IntegerField(label="Số ngày nộp muộn", min_value=0, max_value=366, initial=0, required=False,
                                    error_messages={"min_value": "Số ngày nộp muộn không được âm.",
@@ -27,58 +109,17 @@ class TryScoreForm(forms.Form):
 
     def __init__(self, scheme, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scheme = scheme
+        self.add_evidence_inputs(scheme)
         for node in scheme.leaves:
-            rule = node.rule
-            if rule is None:
-                continue
-            for fld in node.fields:
-                name = field_name(fld.key)
-                if fld.kind == "choice":
-                    self.fields[name] = forms.ChoiceField(label=fld.label, required=False,
-                                                          choices=[("", "—"), *fld.choices])
-                elif fld.kind == "yes_no":
-                    self.fields[name] = forms.ChoiceField(label=fld.label, required=False, choices=YES_NO)
-                elif fld.kind == "text":
-                    self.fields[name] = forms.CharField(label=fld.label, required=False,
-                                                        widget=forms.Textarea(attrs={"rows": 2}))
-                else:
-                    self.fields[name] = forms.CharField(label=fld.label, required=False,
-                                                        widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-            if rule.manual:
-                self.fields[points_name(node.code)] = forms.CharField(
-                    label=f"Điểm {node.code}", required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-            if rule.kind == "deduction_per_criterion":
+            if node.rule is not None and node.rule.kind == "deduction_per_criterion":
                 self.fields[flags_name(node.code)] = forms.CharField(
                     label="Mã các tiêu chí có số liệu không đảm bảo (cách nhau bởi dấu phẩy)", required=False)
 
     def unit_input(self):
-        data = self.cleaned_data
-        answers = {}
+        answers = self.evidence_answers()
         for node in self.scheme.leaves:
-            answer = {}
-            values = {f.key: data.get(field_name(f.key)) for f in node.fields}
-            values = {k: v for k, v in values.items() if v not in (None, "")}
-            if values:
-                answer["values"] = values
-            if data.get(points_name(node.code)):
-                answer["points"] = data[points_name(node.code)]
-            if data.get(flags_name(node.code)):
-                answer["criteria"] = [c.strip() for c in data[flags_name(node.code)].split(",") if c.strip()]
-            if answer:
-                answers[node.code] = answer
-        return UnitInput(code="THU", name="Chấm thử", has_procedures=data.get("has_procedures", False),
-                         days_late=data.get("days_late") or 0, answers=answers)
-
-    def attach_problems(self, problems):
-        """Put each engine problem beside its input, and keep the full sentence for the summary."""
-        for problem in problems:
-            message = problem.message + (f" (giá trị: {problem.value})" if problem.value is not None else "")
-            if problem.key and field_name(problem.key) in self.fields:
-                self.add_error(field_name(problem.key), message)
-            elif points_name(problem.criterion) in self.fields:
-                self.add_error(points_name(problem.criterion), message)
-            elif flags_name(problem.criterion) in self.fields:
-                self.add_error(flags_name(problem.criterion), message)
-            else:
-                self.add_error(None, str(problem))
+            flagged = self.cleaned_data.get(flags_name(node.code))
+            if flagged:
+                answers.setdefault(node.code, {})["criteria"] = [c.strip() for c in flagged.split(",") if c.strip()]
+        return UnitInput(code="THU", name="Chấm thử", has_procedures=self.cleaned_data.get("has_procedures", False),
+                         days_late=self.cleaned_data.get("days_late") or 0, answers=answers)

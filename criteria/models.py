@@ -11,6 +11,8 @@ from units.models import Block
 from .numbers import plain
 from .scheme import APPLIES_TO, FIELD_KINDS, HEADLINES, STATUSES
 
+_FROZEN_SCHEMES = {}
+
 
 class FrozenCriteriaSetError(ValidationError):
     pass
@@ -110,11 +112,17 @@ class CriteriaSet(models.Model):
         return set_to_document(self)
 
     def scheme(self):
-        """The plain-value scheme the scoring engine uses, cached on the instance."""
+        """The plain-value scheme the scoring engine uses. Cached on the instance, and
+        across requests once the set is frozen (its content can no longer change)."""
         if not hasattr(self, "_scheme"):
             from .scheme import parse_document
 
-            self._scheme = parse_document(self.document())
+            cached = _FROZEN_SCHEMES.get(self.pk) if self.is_frozen else None
+            if cached is None:
+                cached = parse_document(self.document())
+                if self.is_frozen:
+                    _FROZEN_SCHEMES[self.pk] = cached
+            self._scheme = cached
         return self._scheme
 
 
@@ -173,6 +181,7 @@ class Criterion(_FrozenGuard):
                                               null=True, blank=True)
     not_assessed_reason = models.TextField("lý do không đánh giá", blank=True)
     note = models.TextField("ghi chú", blank=True)
+    documents = models.TextField("tài liệu kiểm chứng cần đính kèm", blank=True)
     rule = models.JSONField("quy tắc chấm điểm", null=True, blank=True)
 
     class Meta:

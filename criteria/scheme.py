@@ -71,6 +71,7 @@ class Node:
     not_assessed: Decimal | None = None
     not_assessed_reason: str = ""
     note: str = ""
+    documents: str = ""  # the documents the unit attaches as evidence; none -> an explanation instead
     fields: tuple = ()
     rule: object = None
     children: list = field(default_factory=list)
@@ -188,7 +189,7 @@ class Scheme:
 
 # --- reading ---------------------------------------------------------------
 
-NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "fields", "rule", "children"}
+NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "documents", "fields", "rule", "children"}
 DOC_KEYS = {"code", "version", "name", "status", "decision", "source", "blocks", "headline",
             "rounding", "total_max", "ranking_rule", "tie_rule", "bands", "criteria"}
 
@@ -290,6 +291,7 @@ class _Reader:
                 node.not_assessed = self.number(na["points"], f"{where} (not_assessed.points)", allow_none=False)
                 node.not_assessed_reason = self.text(na["reason"], f"{where} (not_assessed.reason)")
         node.note = self.text(raw.get("note"), where, required=False)
+        node.documents = self.text(raw.get("documents"), where, required=False)
         node.fields = self.fields(raw.get("fields"), where, code)
         if raw.get("rule") is not None:
             try:
@@ -501,6 +503,8 @@ def _node_document(node):
         data["not_assessed"] = {"points": node.not_assessed, "reason": node.not_assessed_reason}
     if node.note:
         data["note"] = node.note
+    if node.documents:
+        data["documents"] = node.documents
     if node.fields:
         data["fields"] = []
         for f in node.fields:

@@ -38,6 +38,8 @@ def set_to_document(criteria_set) -> dict:
             data["not_assessed"] = {"points": _decimal(c.not_assessed_points), "reason": c.not_assessed_reason}
         if c.note:
             data["note"] = c.note
+        if c.documents:
+            data["documents"] = c.documents
         if c.id in fields:
             data["fields"] = [{"key": f.key, "label": f.label, "kind": f.kind,
                                **({"choices": f.choices} if f.choices else {})} for f in fields[c.id]]
@@ -124,7 +126,7 @@ def save_document(document):
         row = Criterion.objects.create(
             criteria_set=criteria_set, parent=parent, order=order, code=node.code, title=node.title,
             max_points=node.declared_max, applies_to=node.applies_to, not_assessed_points=node.not_assessed,
-            not_assessed_reason=node.not_assessed_reason, note=node.note,
+            not_assessed_reason=node.not_assessed_reason, note=node.note, documents=node.documents,
             rule=jsonable(node.rule.to_data()) if node.rule else None)
         for i, f in enumerate(node.fields):
             evidence.append(EvidenceField(criterion=row, order=i, key=f.key, label=f.label, kind=f.kind,

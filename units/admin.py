@@ -1,7 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from .models import Block, Unit
+from .models import Block, Membership, Unit
 from .resources import UnitResource
 
 
@@ -12,8 +12,15 @@ class BlockAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
+    inlines = [MembershipInline]
     resource_classes = [UnitResource]
     list_display = ("name", "code", "short_name", "block", "has_procedures", "is_voluntary", "is_active")
     list_filter = ("block", "has_procedures", "is_voluntary", "is_active")

@@ -54,3 +54,22 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Membership(models.Model):
+    """A user working for a unit: they fill that unit's forms. A person may serve several units."""
+
+    user = models.ForeignKey("auth.User", verbose_name="người dùng", on_delete=models.CASCADE,
+                             related_name="unit_memberships")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="memberships")
+
+    class Meta:
+        verbose_name = "cán bộ của đơn vị"
+        verbose_name_plural = "cán bộ của đơn vị"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_unique",
+                                    violation_error_message="Người dùng này đã thuộc đơn vị này."),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.unit}"

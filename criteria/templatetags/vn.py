@@ -11,3 +11,9 @@ def vn(value, places=None):
     if value is None or value == "":
         return ""
     return vn_number(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def rule_lines(node, scheme):
+    """The rule of a criterion explained in Vietnamese: {{ node|rule_lines:scheme }}."""
+    return node.describe(scheme.fields)
