@@ -1,13 +1,18 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from assessment import views as assessment_views
 
 admin.site.site_header = "Đánh giá, xếp hạng mức độ ứng dụng CNTT"
 admin.site.site_title = "Quản trị hệ thống đánh giá ứng dụng CNTT"
 admin.site.index_title = "Quản trị"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="criteria:list", permanent=False)),
+    path("", assessment_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("quan-tri/", admin.site.urls),
     path("tieu-chi/", include("criteria.urls")),
+    path("", include("assessment.urls")),
 ]

@@ -1,0 +1,89 @@
+"""Who may do what to a form, decided once (django-rules).
+
+Views ask ``user.has_perm("assessment.<action>", assessment)``; querysets use
+``Assessment.objects.visible_to(user)``; ``get_assessment_for`` combines both so
+that another unit's form is a 404, not a 403.
+"""
+
+import rules
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Assessment, ReviewerAssignment
+from .roles import Role, has_role, is_admin, is_leader
+
+
+@rules.predicate
+def is_unit_member(user, assessment):
+    cache = getattr(user, "_unit_ids", None)
+    if cache is None:
+        cache = user._unit_ids = set(user.unit_memberships.values_list("unit_id", flat=True))
+    return assessment.unit_id in cache
+
+
+@rules.predicate
+def is_assigned_reviewer(user, assessment):
+    if not has_role(user, Role.REVIEWER):
+        return False
+    return ReviewerAssignment.objects.filter(period_id=assessment.period_id, reviewer=user).filter(
+        unit_id=assessment.unit_id).exists() or ReviewerAssignment.objects.filter(
+        period_id=assessment.period_id, reviewer=user, block_id=assessment.unit.block_id).exists()
+
+
+@rules.predicate
+def leader(user, assessment=None):
+    return is_leader(user)
+
+
+@rules.predicate
+def administrator(user, assessment=None):
+    return is_admin(user)
+
+
+@rules.predicate
+def editable_by_unit(user, assessment):
+    return assessment.editable_by_unit()
+
+
+@rules.predicate
+def under_review(user, assessment):
+    return assessment.status == Assessment.Status.SUBMITTED
+
+
+@rules.predicate
+def reviewed(user, assessment):
+    return assessment.status == Assessment.Status.REVIEWED
+
+
+@rules.predicate
+def approved(user, assessment):
+    return assessment.status == Assessment.Status.APPROVED
+
+
+can_view = is_unit_member | is_assigned_reviewer | leader | administrator
+
+rules.add_perm("assessment.view_form", can_view)
+rules.add_perm("assessment.edit_form", is_unit_member & editable_by_unit)
+rules.add_perm("assessment.review_form", is_assigned_reviewer & under_review)
+rules.add_perm("assessment.comment_form", is_unit_member | is_assigned_reviewer | leader)
+rules.add_perm("assessment.approve_form", leader & reviewed)
+rules.add_perm("assessment.unapprove_form", leader & approved)
+rules.add_perm("assessment.reopen_form", administrator)
+rules.add_perm("assessment.list_periods", rules.predicate(lambda user: has_role(user, Role.REVIEWER)) | leader
+               | administrator)
+
+ACTIONS = {"view", "edit", "review", "comment", "approve", "unapprove", "reopen"}
+
+
+def get_assessment_for(user, pk, action="view"):
+    """The form ``pk`` if ``user`` may ``action`` it. Not visible at all: 404. Visible but the
+    action is not theirs (or not now): the caller gets None and explains why."""
+    assert action in ACTIONS
+    queryset = Assessment.objects.visible_to(user).select_related(
+        "period", "unit__block", "criteria_set")
+    assessment = get_object_or_404(queryset, pk=pk)
+    if not user.has_perm("assessment.view_form", assessment):
+        raise Http404("Không tìm thấy phiếu.")
+    if action != "view" and not user.has_perm(f"assessment.{action}_form", assessment):
+        return None
+    return assessment

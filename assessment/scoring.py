@@ -1,0 +1,73 @@
+"""The bridge between stored answers and the pure scoring engine.
+
+Both columns are scored by the same engine: (5) from the unit's figures, (6)
+from the reviewer's figures where they changed them and the unit's elsewhere,
+with the reviewer's poor-data flags and the late days.
+"""
+
+import datetime
+from decimal import Decimal
+
+from criteria.numbers import plain
+from criteria.scoring import UnitInput, prepare, score_unit
+
+
+def stored_value(value):
+    """An engine value as JSON: exact decimal text, booleans, ISO dates."""
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def engine_answers(scheme, rows, *, reviewed):
+    """rows: {code: dict(values=, points=, reviewed_values=, reviewed_points=, poor_data=)}."""
+    answers, flagged = {}, []
+    for code, row in rows.items():
+        node = scheme.by_code[code]
+        values = row.get("values") or {}
+        points = row.get("points")
+        if reviewed:
+            if row.get("reviewed_values") is not None:
+                values = row["reviewed_values"]
+            if row.get("reviewed_points") is not None:
+                points = row["reviewed_points"]
+            if row.get("poor_data"):
+                flagged.append(code)
+        entry = {}
+        if values:
+            entry["values"] = values
+        if points is not None and not node.is_deduction:
+            entry["points"] = points
+        if entry:
+            answers[code] = entry
+    if flagged:
+        target = next((n for n in scheme.leaves if n.rule is not None and n.rule.kind == "deduction_per_criterion"),
+                      None)
+        if target is not None:
+            answers.setdefault(target.code, {})["criteria"] = flagged
+    return answers
+
+
+def unit_input(assessment, scheme, rows, *, reviewed):
+    unit = assessment.unit
+    return UnitInput(code=unit.code, name=unit.name, block=unit.block.code, has_procedures=unit.has_procedures,
+                     voluntary=unit.is_voluntary, days_late=assessment.days_late,
+                     answers=engine_answers(scheme, rows, reviewed=reviewed))
+
+
+def answer_rows(answers):
+    return {a.criterion.code: {"values": a.values, "points": a.points, "reviewed_values": a.reviewed_values,
+                               "reviewed_points": a.reviewed_points, "poor_data": a.poor_data} for a in answers}
+
+
+def problems_for(assessment, scheme, rows, *, reviewed):
+    """Every problem the engine finds in these rows ([] when they can be scored)."""
+    _, problems = prepare(scheme, unit_input(assessment, scheme, rows, reviewed=reviewed))
+    return problems
+
+
+def score_both(assessment, scheme, rows):
+    return (score_unit(scheme, unit_input(assessment, scheme, rows, reviewed=False)),
+            score_unit(scheme, unit_input(assessment, scheme, rows, reviewed=True)))

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("ky-danh-gia/<int:pk>/", views.period_detail, name="period"),
+    path("ky-danh-gia/<int:pk>/phe-duyet/", views.approve_many, name="approve_many"),
+    path("phieu/<int:pk>/", views.form_view, name="form"),
+    path("phieu/<int:pk>/tinh-diem/", views.form_preview, name="preview"),
+    path("phieu/<int:pk>/tham-dinh/", views.review, name="review"),
+    path("phieu/<int:pk>/phe-duyet/", views.decide, {"verb": "phe-duyet"}, name="approve"),
+    path("phieu/<int:pk>/huy-phe-duyet/", views.decide, {"verb": "huy-phe-duyet"}, name="unapprove"),
+    path("phieu/<int:pk>/mo-lai/", views.decide, {"verb": "mo-lai"}, name="reopen"),
+    path("phieu/<int:pk>/tep/", views.upload, name="upload"),
+    path("phieu/<int:pk>/y-kien/", views.comment, name="comment"),
+    path("phieu/<int:pk>/lich-su/", views.history, name="history"),
+    path("tep/<int:file_pk>/", views.download, name="download"),
+    path("tep/<int:file_pk>/go/", views.remove, name="remove"),
+]

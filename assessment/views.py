@@ -1,0 +1,411 @@
+"""Thin views: fetch the object through the access rules, call a workflow verb, render."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from criteria.models import Criterion
+
+from . import workflow
+from .forms import ReviewForm, UnitForm
+from .history import history_entries
+from .models import Assessment, EvidenceFile, Period
+from .roles import Role, has_role, is_admin, sees_everything
+from .rules import get_assessment_for
+from .scoring import answer_rows, problems_for, score_both
+from .workflow import ConflictError, WorkflowError
+
+
+def _forbid(request, assessment, message):
+    messages.error(request, message)
+    return redirect("assessment:form", assessment.pk)
+
+
+@login_required
+def home(request):
+    user = request.user
+    own = (Assessment.objects.filter(unit__memberships__user=user)
+           .select_related("period", "unit", "criteria_set").order_by("-period__year", "unit__name"))
+    periods = Period.objects.none()
+    if user.has_perm("assessment.list_periods"):
+        periods = Period.objects.exclude(status=Period.Status.DRAFT) if not sees_everything(user) else Period.objects.all()
+        periods = periods.annotate(total=Count("assessments"), submitted=Count(
+            "assessments", filter=~Q(assessments__status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED])))
+    return render(request, "assessment/home.html", {"own": own, "periods": periods})
+
+
+def _queue(request, period):
+    forms = (Assessment.objects.visible_to(request.user).filter(period=period)
+             .select_related("unit__block", "criteria_set"))
+    block = request.GET.get("khoi", "")
+    status = request.GET.get("trang-thai", "")
+    if block:
+        forms = forms.filter(unit__block__code=block)
+    if status:
+        forms = forms.filter(status=status)
+    return forms.order_by("unit__block__order", "unit__name")
+
+
+@login_required
+def period_detail(request, pk):
+    if not request.user.has_perm("assessment.list_periods"):
+        raise Http404("Không tìm thấy kỳ đánh giá.")
+    period = get_object_or_404(Period, pk=pk)
+    forms = list(_queue(request, period))
+    if not forms and not sees_everything(request.user):
+        raise Http404("Không tìm thấy kỳ đánh giá.")
+    now = timezone.now()
+    for form in forms:
+        form.waiting = now - form.submitted_at if form.submitted_at and form.status == Assessment.Status.SUBMITTED else None
+    blocks = {f.unit.block.code: f.unit.block.name for f in forms}
+    return render(request, "assessment/period.html", {
+        "period": period, "forms": forms, "blocks": sorted(blocks.items()),
+        "statuses": Assessment.Status.choices, "chosen_block": request.GET.get("khoi", ""),
+        "chosen_status": request.GET.get("trang-thai", ""),
+        "can_approve": has_role(request.user, Role.LEADER),
+    })
+
+
+@login_required
+@require_POST
+def approve_many(request, pk):
+    period = get_object_or_404(Period, pk=pk)
+    if not has_role(request.user, Role.LEADER):
+        raise PermissionDenied
+    ids = request.POST.getlist("phieu")
+    chosen = [a for a in Assessment.objects.visible_to(request.user).filter(period=period, pk__in=ids)
+              .select_related("unit") if request.user.has_perm("assessment.approve_form", a)]
+    approved, refused = workflow.approve_many(chosen, by=request.user)
+    if approved:
+        messages.success(request, f"Đã phê duyệt {len(approved)} phiếu.")
+    skipped = len(ids) - len(chosen)
+    if skipped:
+        refused.append(f"{skipped} phiếu chưa thẩm định xong hoặc không thuộc quyền phê duyệt, đã bỏ qua.")
+    for message in refused:
+        messages.error(request, message)
+    return redirect("assessment:period", period.pk)
+
+
+def _context(assessment, answers, **extra):
+    scheme = assessment.criteria_set.scheme()
+    files = list(assessment.files.filter(removed=False).select_related("criterion", "uploaded_by"))
+    comments = list(assessment.comments.select_related("criterion", "author"))
+    return {"assessment": assessment, "scheme": scheme, "answers": {a.criterion.code: a for a in answers},
+            "files": files, "comments": comments, **extra}
+
+
+def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, review=False):
+    """The criteria tree as the rows of the official form, with everything each row shows."""
+    by_code = {a.criterion.code: a for a in answers}
+    files_by = {}
+    for f in files:
+        files_by.setdefault(f.criterion.code if f.criterion else None, []).append(f)
+    comments_by = {}
+    for c in comments:
+        comments_by.setdefault(c.criterion.code if c.criterion else None, []).append(c)
+    has_procedures = assessment.unit.has_procedures
+    rows = []
+
+    def bound(name):
+        return form[name] if form is not None and name in form.fields else None
+
+    def walk(node, depth):
+        answer = by_code.get(node.code)
+        inputs, review_inputs = [], []
+        if form is not None and node.rule is not None and not node.children:
+            prefix, pprefix = ("rf", "rp") if review else ("f", "p")
+            inputs = [b for b in (bound(f"{prefix}__{f.key}") for f in node.fields) if b is not None]
+            extra = [bound(f"{pprefix}__{node.code}")]
+            if review:
+                extra += [bound(f"rq__{node.code}"), bound(f"rr__{node.code}")]
+            review_inputs = [b for b in extra if b is not None]
+        rows.append({
+            "node": node, "depth": depth, "answer": answer, "applies": node.applies(has_procedures),
+            "own": own.criteria.get(node.code) if own else None,
+            "reviewed": reviewed.criteria.get(node.code) if reviewed else None,
+            "inputs": inputs, "extra_inputs": review_inputs,
+            "note": bound(f"n__{node.code}"), "explain": bound(f"x__{node.code}"),
+            "version": bound(f"v__{node.code}"),
+            "files": files_by.get(node.code, []), "comments": comments_by.get(node.code, []),
+            "fields": node.fields,
+        })
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in scheme.nodes:
+        walk(node, 0)
+    return rows
+
+
+def _render_form(request, assessment, answers, form, *, review=False, problems=(), status=200):
+    scheme = assessment.criteria_set.scheme()
+    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    context = _context(assessment, answers, form=form, own=own, reviewed=reviewed, review=review,
+                       problems=list(problems))
+    context["rows"] = _rows(scheme, assessment, answers, form, own, reviewed, context["files"],
+                            context["comments"], review=review)
+    context["editable"] = form is not None and not review
+    context["read_only_reason"] = assessment.read_only_reason()
+    user = request.user
+    context["can"] = {action: user.has_perm(f"assessment.{action}_form", assessment)
+                      for action in ("edit", "review", "comment", "approve", "unapprove", "reopen")}
+    context["submission_problems"] = (workflow.submission_problems(assessment, answers)
+                                      if context["can"]["edit"] and not review else [])
+    context["general_files"] = [f for f in context["files"] if f.criterion is None]
+    context["general_comments"] = [c for c in context["comments"] if c.criterion is None]
+    context["scan_kind"] = EvidenceFile.Kind.SIGNED_SCAN
+    return render(request, "assessment/form.html", context, status=status)
+
+
+def _unit_changes(form, assessment, answers):
+    """Cleaned changes from the unit's form, or problems attached to the form's inputs."""
+    changes, problems = form.changes()
+    if not problems:
+        rows = answer_rows(answers)
+        for code, new in changes.items():
+            rows[code].update({"values": new["values"], "points": new["points"]})
+        problems = problems_for(assessment, assessment.criteria_set.scheme(), rows, reviewed=False)
+    if problems:
+        form.attach_problems(problems)
+    return changes, problems
+
+
+@login_required
+def form_view(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    answers = workflow.load_answers(assessment)
+    editable = request.user.has_perm("assessment.edit_form", assessment)
+    if request.method != "POST":
+        return _render_form(request, assessment, answers, UnitForm(assessment, answers) if editable else None)
+    if not editable:
+        return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
+    form = UnitForm(assessment, answers, request.POST)
+    autosave = request.headers.get("X-Autosave") == "1"
+    problems = []
+    if form.is_valid():
+        changes, problems = _unit_changes(form, assessment, answers)
+        if not problems:
+            try:
+                changed = workflow.save_unit_answers(assessment, changes, form.versions(), by=request.user,
+                                                     autosave=autosave)
+                if request.POST.get("action") == "submit":
+                    workflow.submit(assessment, by=request.user)
+                    messages.success(request, "Đã nộp phiếu. Phiếu chờ Sở TTTT thẩm định.")
+                    return redirect("assessment:form", assessment.pk)
+            except WorkflowError as exc:
+                problems = exc.messages
+                if isinstance(exc, ConflictError) or request.POST.get("action") != "submit":
+                    form.add_error(None, exc)
+            else:
+                if autosave:
+                    return JsonResponse({"saved": True, "changed": [a.criterion.code for a in changed],
+                                         "versions": {a.criterion.code: a.version for a in changed},
+                                         "at": timezone.localtime().strftime("%H:%M:%S")})
+                messages.success(request, "Đã lưu phiếu." if changed else "Không có thay đổi nào để lưu.")
+                return redirect("assessment:form", assessment.pk)
+    if autosave:
+        return JsonResponse({"saved": False, "errors": problems_to_text(form, problems)}, status=400)
+    answers = workflow.load_answers(assessment)
+    return _render_form(request, assessment, answers, form, problems=problems_to_text(form, problems), status=400)
+
+
+def problems_to_text(form, problems):
+    texts = [str(p) for p in problems]
+    if not texts:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            texts += [f"{label}: {e}" if label else e for e in errors]
+    return texts
+
+
+@login_required
+@require_POST
+def form_preview(request, pk):
+    """Live recompute while typing: the engine's scores and explanations for what is in the form now."""
+    assessment = get_assessment_for(request.user, pk)
+    review = request.POST.get("side") == "review"
+    action = "review" if review else "edit"
+    if not request.user.has_perm(f"assessment.{action}_form", assessment):
+        return JsonResponse({"error": assessment.read_only_reason() or "Không có quyền."}, status=403)
+    answers = workflow.load_answers(assessment)
+    form = (ReviewForm if review else UnitForm)(assessment, answers, request.POST)
+    errors = {}
+    if not form.is_valid():
+        return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
+    changes, problems = form.changes()
+    rows = answer_rows(answers)
+    for code, new in changes.items():
+        if review:
+            rows[code].update({k: new[k] for k in ("reviewed_values", "reviewed_points", "poor_data")})
+        else:
+            rows[code].update({"values": new["values"], "points": new["points"]})
+    scheme = assessment.criteria_set.scheme()
+    if not problems:
+        problems = problems_for(assessment, scheme, rows, reviewed=review)
+    if problems:
+        form.attach_problems(problems)
+        errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
+    own, reviewed = score_both(assessment, scheme, rows)
+    result = reviewed if review else own
+    places = scheme.points_places
+    return JsonResponse({
+        "errors": {},
+        "criteria": {code: {"points": f"{r.points:.{places}f}".replace(".", ",") if r.applicable else "—",
+                            "explanation": r.explanation} for code, r in result.criteria.items()},
+        "total": f"{result.total:.{places}f}".replace(".", ","),
+        "score": f"{result.score:.{scheme.score_places}f}".replace(".", ","),
+        "classification": result.classification,
+    })
+
+
+@login_required
+def review(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    if not request.user.has_perm("assessment.review_form", assessment):
+        return _forbid(request, assessment, "Phiếu không ở bước thẩm định hoặc không được phân công cho bạn.")
+    answers = workflow.load_answers(assessment)
+    if request.method != "POST":
+        return _render_form(request, assessment, answers, ReviewForm(assessment, answers), review=True)
+    action = request.POST.get("action", "save")
+    form = ReviewForm(assessment, answers, request.POST)
+    problems = []
+    if form.is_valid():
+        changes, problems = form.changes()
+        if problems:
+            form.attach_problems(problems)
+        else:
+            try:
+                workflow.save_review(assessment, changes, form.versions(), by=request.user)
+                if action == "return":
+                    workflow.return_to_unit(assessment, by=request.user, reason=request.POST.get("reason", ""))
+                    messages.success(request, "Đã trả lại phiếu cho đơn vị giải trình.")
+                    return redirect("assessment:form", assessment.pk)
+                if action == "accept":
+                    workflow.accept_review(assessment, by=request.user)
+                    messages.success(request, "Đã hoàn thành thẩm định phiếu.")
+                    return redirect("assessment:form", assessment.pk)
+            except WorkflowError as exc:
+                problems = exc.messages
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "Đã lưu kết quả thẩm định.")
+                return redirect("assessment:review", assessment.pk)
+    answers = workflow.load_answers(assessment)
+    return _render_form(request, assessment, answers, form, review=True, problems=problems_to_text(form, problems),
+                        status=400)
+
+
+@login_required
+@require_POST
+def decide(request, pk, verb):
+    """Approve, unapprove or reopen one form."""
+    action = {"phe-duyet": "approve", "huy-phe-duyet": "unapprove", "mo-lai": "reopen"}[verb]
+    assessment = get_assessment_for(request.user, pk)
+    if not request.user.has_perm(f"assessment.{action}_form", assessment):
+        return _forbid(request, assessment, "Bạn không thực hiện được thao tác này với phiếu ở trạng thái hiện tại.")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "approve":
+            workflow.approve(assessment, by=request.user)
+            messages.success(request, "Đã phê duyệt kết quả.")
+        elif action == "unapprove":
+            workflow.unapprove(assessment, by=request.user, reason=reason)
+            messages.success(request, "Đã huỷ phê duyệt.")
+        else:
+            days = int(request.POST.get("days") or 3)
+            until = timezone.now() + datetime.timedelta(days=max(1, min(days, 30)))
+            workflow.reopen(assessment, by=request.user, reason=reason, until=until)
+            messages.success(request, "Đã mở lại phiếu cho đơn vị.")
+    except (WorkflowError, ValueError) as exc:
+        for message in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, message)
+    return redirect("assessment:form", assessment.pk)
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    if not request.user.has_perm("assessment.edit_form", assessment):
+        return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
+    uploaded = request.FILES.get("file")
+    code = request.POST.get("criterion", "")
+    criterion = None
+    if code:
+        criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first()
+        if criterion is None:
+            raise Http404("Không có tiêu chí này.")
+    kind = EvidenceFile.Kind.SIGNED_SCAN if request.POST.get("kind") == "signed_scan" else EvidenceFile.Kind.EVIDENCE
+    if uploaded is None:
+        messages.error(request, "Chưa chọn tệp để tải lên.")
+    else:
+        try:
+            workflow.upload_evidence(assessment, uploaded, by=request.user, criterion=criterion, kind=kind)
+            messages.success(request, f"Đã tải lên “{uploaded.name}”.")
+        except WorkflowError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    return redirect(reverse("assessment:form", args=[assessment.pk]) + (f"#tc-{code}" if code else ""))
+
+
+def _file_for(request, file_pk):
+    record = get_object_or_404(EvidenceFile.objects.select_related("assessment", "criterion"), pk=file_pk,
+                               removed=False)
+    get_assessment_for(request.user, record.assessment_id)
+    return record
+
+
+@login_required
+def download(request, file_pk):
+    record = _file_for(request, file_pk)
+    response = FileResponse(record.file.open("rb"), content_type=record.content_type, as_attachment=True,
+                            filename=record.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def remove(request, file_pk):
+    record = _file_for(request, file_pk)
+    if not request.user.has_perm("assessment.edit_form", record.assessment):
+        return _forbid(request, record.assessment, record.assessment.read_only_reason())
+    try:
+        workflow.remove_evidence(record, by=request.user)
+        messages.success(request, f"Đã gỡ “{record.original_name}”.")
+    except WorkflowError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("assessment:form", record.assessment_id)
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    if not request.user.has_perm("assessment.comment_form", assessment):
+        return _forbid(request, assessment, "Bạn không tham gia giải trình phiếu này.")
+    code = request.POST.get("criterion", "")
+    criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first() if code else None
+    try:
+        workflow.add_comment(assessment, by=request.user, text=request.POST.get("text", ""), criterion=criterion)
+        messages.success(request, "Đã gửi ý kiến.")
+    except WorkflowError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("assessment:form", args=[assessment.pk]) + (f"#tc-{code}" if code else ""))
+
+
+@login_required
+def history(request, pk):
+    assessment = get_assessment_for(request.user, pk)
+    return render(request, "assessment/history.html",
+                  {"assessment": assessment, "entries": history_entries(assessment),
+                   "can_reopen": is_admin(request.user)})

@@ -1,0 +1,408 @@
+"""Every change of state in the assessment process, as named verbs.
+
+Each verb is atomic, takes the acting user as keyword-only ``by``, checks what
+it needs, and records its own history (who, when, old and new value, why).
+They are the only writers of a status; views, admin and commands call them.
+Permission (may this user do it?) is decided in ``assessment.rules``; the
+verbs decide whether the thing can be done at all.
+"""
+
+import datetime
+import hashlib
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from criteria.numbers import vn
+
+from .models import Answer, Assessment, Comment, EvidenceFile, Period
+from .scoring import answer_rows, problems_for, score_both, stored_value
+
+S = Assessment.Status
+
+# The allowed moves: verb -> (from statuses, to status). Anything else raises.
+TRANSITIONS = {
+    "submit": ({S.DRAFT, S.RETURNED}, S.SUBMITTED),
+    "return_to_unit": ({S.SUBMITTED}, S.RETURNED),
+    "accept_review": ({S.SUBMITTED}, S.REVIEWED),
+    "approve": ({S.REVIEWED}, S.APPROVED),
+    "unapprove": ({S.APPROVED}, S.REVIEWED),
+    "reopen": ({S.DRAFT, S.SUBMITTED, S.RETURNED, S.REVIEWED}, S.RETURNED),
+}
+VERB_LABELS = {
+    "submit": "nộp phiếu", "return_to_unit": "trả lại đơn vị", "accept_review": "hoàn thành thẩm định",
+    "approve": "phê duyệt", "unapprove": "huỷ phê duyệt", "reopen": "mở lại phiếu",
+}
+PERIOD_TRANSITIONS = {
+    "open": ({Period.Status.DRAFT}, Period.Status.OPEN),
+    "start_review": ({Period.Status.OPEN}, Period.Status.REVIEW),
+    "close": ({Period.Status.REVIEW}, Period.Status.CLOSED),
+}
+
+# Evidence files accepted, by what their content is (not what their name says).
+ALLOWED_TYPES = {
+    "pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png",
+    "doc": "application/msword", "xls": "application/vnd.ms-excel",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "odt": "application/vnd.oasis.opendocument.text", "ods": "application/vnd.oasis.opendocument.spreadsheet",
+}
+SAME_TYPE_NAMES = {"jpeg": "jpg"}
+SCAN_TYPES = {"pdf", "jpg", "png"}
+
+
+class WorkflowError(ValidationError):
+    """A move that cannot be made, with every reason, in Vietnamese."""
+
+
+class ConflictError(WorkflowError):
+    """Someone else saved the same answer first."""
+
+
+def _move(assessment, verb, *, by, reason=""):
+    """Lock the row, reload it (the caller's copy may be stale: saving it would put back old
+    totals), check the move against the table and set the new status."""
+    allowed, target = TRANSITIONS[verb]
+    assessment.refresh_from_db(from_queryset=Assessment.objects.select_for_update())
+    if assessment.status not in allowed:
+        raise WorkflowError(f"Không thể {VERB_LABELS[verb]} khi phiếu đang ở trạng thái "
+                            f"“{assessment.get_status_display()}”.")
+    assessment.status = target
+    assessment._history_user = by
+    assessment._change_reason = reason or VERB_LABELS[verb].capitalize()
+
+
+def _save(instance, *, by, reason):
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
+
+
+# --- periods ---------------------------------------------------------------
+
+def _move_period(period, verb, *, by):
+    allowed, target = PERIOD_TRANSITIONS[verb]
+    period.refresh_from_db(from_queryset=Period.objects.select_for_update())
+    if period.status not in allowed:
+        raise WorkflowError(f"Kỳ đánh giá đang “{period.get_status_display()}”, không chuyển được.")
+    period.status = target
+    _save(period, by=by, reason={"open": "Mở kỳ đánh giá", "start_review": "Bắt đầu thẩm định",
+                                 "close": "Kết thúc kỳ đánh giá"}[verb])
+
+
+@transaction.atomic
+def open_period(period, *, by):
+    """Open the period: one form per participating unit, with the criteria set of its block,
+    which is frozen from now on."""
+    sets = {pcs.block_id: pcs.criteria_set for pcs in period.criteria_sets.select_related("criteria_set")}
+    units = list(period.participants.select_related("block"))
+    problems = [f"Đơn vị {u.name}: khối “{u.block}” chưa được gán bộ tiêu chí trong kỳ này"
+                for u in units if u.block_id not in sets]
+    problems += [f"Bộ tiêu chí {cs.code} v{cs.version} chưa đủ điều kiện chấm điểm (bản nháp chưa hoàn thiện)"
+                 for cs in sets.values() if not cs.scheme().is_complete]
+    if not units:
+        problems.append("Kỳ đánh giá chưa có đơn vị tham gia")
+    if problems:
+        raise WorkflowError(problems)
+    _move_period(period, "open", by=by)
+    for criteria_set in sets.values():
+        criteria_set.freeze()
+    leaves = {}
+    for cs in sets.values():
+        rows = list(cs.criteria.all())
+        parents = {c.parent_id for c in rows}
+        leaves[cs.pk] = [c for c in rows if c.pk not in parents]
+    for unit in units:
+        criteria_set = sets[unit.block_id]
+        assessment, created = Assessment.objects.get_or_create(
+            period=period, unit=unit, defaults={"criteria_set": criteria_set})
+        if created:
+            Answer.objects.bulk_create([Answer(assessment=assessment, criterion=c) for c in leaves[criteria_set.pk]])
+            rescore(assessment)
+    return period
+
+
+@transaction.atomic
+def start_review(period, *, by):
+    _move_period(period, "start_review", by=by)
+
+
+@transaction.atomic
+def close_period(period, *, by):
+    pending = period.assessments.exclude(status=S.APPROVED).count()
+    if pending:
+        raise WorkflowError(f"Còn {pending} phiếu chưa được phê duyệt; chưa kết thúc kỳ được.")
+    _move_period(period, "close", by=by)
+
+
+# --- scores ----------------------------------------------------------------
+
+def load_answers(assessment):
+    return list(assessment.answers.select_related("criterion").order_by("criterion__order"))
+
+
+def rescore(assessment, answers=None):
+    """Recompute both columns with the engine and cache them (answers and form totals)."""
+    answers = answers if answers is not None else load_answers(assessment)
+    scheme = assessment.criteria_set.scheme()
+    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    for answer in answers:
+        code = answer.criterion.code
+        answer.self_result = own.criteria[code].points if own.criteria[code].applicable else None
+        answer.reviewed_result = reviewed.criteria[code].points if reviewed.criteria[code].applicable else None
+    Answer.objects.bulk_update(answers, ["self_result", "reviewed_result"])
+    Assessment.objects.filter(pk=assessment.pk).update(
+        self_total=own.total, self_score=own.score, reviewed_total=reviewed.total, reviewed_score=reviewed.score,
+        max_points=reviewed.max_points, classification=reviewed.classification)
+    assessment.self_total, assessment.self_score = own.total, own.score
+    assessment.reviewed_total, assessment.reviewed_score = reviewed.total, reviewed.score
+    assessment.max_points, assessment.classification = reviewed.max_points, reviewed.classification
+    return own, reviewed
+
+
+# --- the unit's form -------------------------------------------------------
+
+def _claim(answer, version):
+    """Optimistic lock: bump the version only if nobody saved this answer since ``version`` was read."""
+    if version is None:
+        return False
+    claimed = Answer.objects.filter(pk=answer.pk, version=version).update(version=F("version") + 1)
+    answer.version = version + 1
+    return bool(claimed)
+
+
+def _apply_changes(assessment, changes, versions, *, by, reason, fields, check):
+    """Write the changed answers, refusing all of them if any was saved by someone else
+    since it was read, or if the result does not score. Returns the changed answers."""
+    answers = load_answers(assessment)
+    by_code = {a.criterion.code: a for a in answers}
+    changed = []
+    for code, new in changes.items():
+        answer = by_code[code]
+        if all(getattr(answer, f) == new[f] for f in fields if f in new):
+            continue
+        changed.append((answer, new))
+    conflicts = [a.criterion.code for a, _ in changed if not _claim(a, versions.get(a.criterion.code))]
+    if conflicts:
+        raise ConflictError(
+            [f"Tiêu chí {code}: người khác đã lưu thay đổi trước bạn; tải lại phiếu để xem bản mới nhất "
+             "rồi nhập lại (thay đổi của bạn chưa được lưu)." for code in conflicts])
+    for answer, new in changed:
+        for f in fields:
+            if f in new:
+                setattr(answer, f, new[f])
+    problems = check(answers)
+    if problems:
+        raise WorkflowError([str(p) for p in problems])
+    for answer, new in changed:
+        _save(answer, by=by, reason=new.get("reason") or reason)
+    if changed:
+        rescore(assessment, answers)
+    return [a for a, _ in changed]
+
+
+@transaction.atomic
+def save_unit_answers(assessment, changes, versions, *, by, autosave=False):
+    """The unit saves its draft: figures (column 3), points for manual criteria, notes (7), explanations."""
+    assessment = Assessment.objects.select_for_update().select_related("period", "unit__block").get(pk=assessment.pk)
+    if not assessment.editable_by_unit():
+        raise WorkflowError(assessment.read_only_reason())
+    scheme = assessment.criteria_set.scheme()
+    return _apply_changes(
+        assessment, changes, versions, by=by, reason="Tự động lưu" if autosave else "Đơn vị lưu phiếu",
+        fields=("values", "points", "note", "explanation"),
+        check=lambda answers: problems_for(assessment, scheme, answer_rows(answers), reviewed=False))
+
+
+@transaction.atomic
+def save_review(assessment, changes, versions, *, by):
+    """The reviewer's figures or points (column 6) and poor-data flags; every change carries its reason."""
+    assessment = Assessment.objects.select_for_update().select_related("period", "unit__block").get(pk=assessment.pk)
+    if assessment.status != S.SUBMITTED:
+        raise WorkflowError(f"Chỉ thẩm định được phiếu đã nộp; phiếu đang “{assessment.get_status_display()}”.")
+    missing = [code for code, new in changes.items() if new.get("changed") and not (new.get("reason") or "").strip()]
+    if missing:
+        raise WorkflowError([f"Tiêu chí {code}: cần ghi lý do điều chỉnh" for code in missing])
+    scheme = assessment.criteria_set.scheme()
+    return _apply_changes(
+        assessment, changes, versions, by=by, reason="Thẩm định",
+        fields=("reviewed_values", "reviewed_points", "poor_data"),
+        check=lambda answers: problems_for(assessment, scheme, answer_rows(answers), reviewed=True))
+
+
+def submission_problems(assessment, answers=None):
+    """What stops the unit from submitting, criterion by criterion."""
+    answers = answers if answers is not None else load_answers(assessment)
+    scheme = assessment.criteria_set.scheme()
+    has_procedures = assessment.unit.has_procedures
+    files = set(assessment.files.filter(removed=False, kind=EvidenceFile.Kind.EVIDENCE)
+                .values_list("criterion__code", flat=True))
+    problems = []
+    for answer in answers:
+        node = scheme.by_code[answer.criterion.code]
+        if not node.applies(has_procedures) or node.rule is None or node.is_substitute:
+            continue
+        if node.rule.manual and answer.points is None:
+            problems.append(f"Tiêu chí {node.code}: chưa nhập điểm tự đánh giá")
+        missing = [f.label for f in node.fields if f.kind != "text" and answer.values.get(f.key) in (None, "")]
+        if missing:
+            problems.append(f"Tiêu chí {node.code}: chưa nhập “{missing[0]}”"
+                            + (f" và {len(missing) - 1} số liệu khác" if len(missing) > 1 else ""))
+        if node.documents and node.code not in files and not answer.explanation.strip():
+            problems.append(f"Tiêu chí {node.code}: chưa đính kèm tài liệu kiểm chứng ({node.documents}); "
+                            "không có thì phải viết giải trình")
+    if assessment.period.requires_signed_scan and not assessment.files.filter(
+            removed=False, kind=EvidenceFile.Kind.SIGNED_SCAN).exists():
+        problems.append("Chưa đính kèm bản quét phiếu tự đánh giá có ký, đóng dấu")
+    return problems
+
+
+@transaction.atomic
+def submit(assessment, *, by, now=None):
+    """Submit for review. After the deadline it is still accepted; the set's late-day
+    deduction then applies, counted from the submission date."""
+    now = now or timezone.now()
+    assessment = Assessment.objects.select_for_update().select_related("period", "unit__block").get(pk=assessment.pk)
+    if not assessment.editable_by_unit():
+        raise WorkflowError(assessment.read_only_reason())
+    answers = load_answers(assessment)
+    problems = submission_problems(assessment, answers)
+    if problems:
+        raise WorkflowError(problems)
+    _move(assessment, "submit", by=by)
+    assessment.submitted_at = now
+    assessment.days_late = assessment.period.days_late(now)
+    reason = "Nộp phiếu"
+    if assessment.days_late:
+        reason += f" muộn {assessment.days_late} ngày so với hạn {assessment.period.deadline:%d/%m/%Y}"
+    assessment._change_reason = reason
+    assessment.reopened_until = None
+    assessment.save()
+    rescore(assessment, answers)
+    return assessment
+
+
+@transaction.atomic
+def return_to_unit(assessment, *, by, reason):
+    if not reason.strip():
+        raise WorkflowError("Cần ghi nội dung đề nghị đơn vị giải trình khi trả lại phiếu.")
+    _move(assessment, "return_to_unit", by=by, reason=reason)
+    assessment.save()
+    Comment.objects.create(assessment=assessment, author=by, text=f"Trả lại phiếu: {reason}")
+    return assessment
+
+
+@transaction.atomic
+def accept_review(assessment, *, by):
+    _move(assessment, "accept_review", by=by, reason="Hoàn thành thẩm định")
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def approve(assessment, *, by):
+    _move(assessment, "approve", by=by, reason="Lãnh đạo phê duyệt kết quả")
+    assessment.save()
+    return assessment
+
+
+def approve_many(assessments, *, by):
+    """Approve several forms; each succeeds or fails on its own. Returns (approved, refusals)."""
+    approved, refused = [], []
+    for assessment in assessments:
+        try:
+            approved.append(approve(assessment, by=by))
+        except WorkflowError as exc:
+            refused.append(f"{assessment.unit.name}: {' '.join(exc.messages)}")
+    return approved, refused
+
+
+@transaction.atomic
+def unapprove(assessment, *, by, reason):
+    if not reason.strip():
+        raise WorkflowError("Cần ghi lý do huỷ phê duyệt.")
+    _move(assessment, "unapprove", by=by, reason=f"Huỷ phê duyệt: {reason}")
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def reopen(assessment, *, by, reason, until):
+    """An administrator gives one unit its form back, for a stated reason and a limited time."""
+    if not reason.strip():
+        raise WorkflowError("Cần ghi lý do mở lại phiếu.")
+    if until <= timezone.now():
+        raise WorkflowError("Thời hạn mở lại phải ở tương lai.")
+    _move(assessment, "reopen", by=by, reason=f"Mở lại phiếu đến {timezone.localtime(until):%H:%M %d/%m/%Y}: {reason}")
+    assessment.reopened_until = until
+    assessment.reopen_reason = reason
+    assessment.save()
+    return assessment
+
+
+# --- evidence files and clarifications -------------------------------------
+
+def check_upload(uploaded, *, kind):
+    """Size, and type by content: a file whose bytes are not what its name says is refused."""
+    name = uploaded.name
+    if uploaded.size > settings.EVIDENCE_MAX_BYTES:
+        raise WorkflowError(f"Tệp “{name}” dung lượng {vn(round(uploaded.size / 1048576, 1))} MB, vượt giới hạn "
+                            f"{settings.EVIDENCE_MAX_BYTES // 1048576} MB.")
+    if uploaded.size == 0:
+        raise WorkflowError(f"Tệp “{name}” rỗng.")
+    head = uploaded.read(8192)
+    uploaded.seek(0)
+    detected = filetype.guess(head)
+    extension = detected.extension if detected else None
+    allowed = SCAN_TYPES if kind == EvidenceFile.Kind.SIGNED_SCAN else set(ALLOWED_TYPES)
+    accepted = ", ".join(sorted(e.upper() for e in allowed))
+    if extension not in allowed:
+        what = f"nội dung là {extension.upper()}" if extension else "không nhận ra được nội dung"
+        raise WorkflowError(f"Tệp “{name}” không được chấp nhận ({what}). Chỉ nhận: {accepted}.")
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if SAME_TYPE_NAMES.get(suffix, suffix) != extension:
+        raise WorkflowError(f"Tệp “{name}” có phần mở rộng .{suffix or '(không có)'} nhưng nội dung là "
+                            f"{extension.upper()}: đổi tên cho đúng loại tệp rồi tải lên lại.")
+    return ALLOWED_TYPES[extension]
+
+
+@transaction.atomic
+def upload_evidence(assessment, uploaded, *, by, criterion=None, kind=EvidenceFile.Kind.EVIDENCE):
+    if not assessment.editable_by_unit():
+        raise WorkflowError(assessment.read_only_reason())
+    content_type = check_upload(uploaded, kind=kind)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    record = EvidenceFile(assessment=assessment, criterion=criterion, kind=kind, original_name=uploaded.name[:255],
+                          size=uploaded.size, content_type=content_type, sha256=digest.hexdigest(), uploaded_by=by)
+    record.file.save(record.sha256, uploaded, save=False)
+    _save(record, by=by, reason=f"Tải lên “{record.original_name}”")
+    return record
+
+
+@transaction.atomic
+def remove_evidence(record, *, by):
+    if not record.assessment.editable_by_unit():
+        raise WorkflowError(record.assessment.read_only_reason())
+    record.removed = True
+    _save(record, by=by, reason=f"Gỡ tệp “{record.original_name}”")
+
+
+def add_comment(assessment, *, by, text, criterion=None):
+    text = text.strip()
+    if not text:
+        raise WorkflowError("Nội dung giải trình đang trống.")
+    return Comment.objects.create(assessment=assessment, criterion=criterion, author=by, text=text[:4000])
+
+
+def default_reopen_until(days=3):
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+__all__ = ["ConflictError", "WorkflowError", "stored_value"]
