@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from criteria.numbers import vn
 
@@ -116,13 +117,17 @@ def open_period(period, *, by):
         rows = list(cs.criteria.all())
         parents = {c.parent_id for c in rows}
         leaves[cs.pk] = [c for c in rows if c.pk not in parents]
+    existing = set(period.assessments.values_list("unit_id", flat=True))
     for unit in units:
+        if unit.pk in existing:
+            continue
         criteria_set = sets[unit.block_id]
-        assessment, created = Assessment.objects.get_or_create(
-            period=period, unit=unit, defaults={"criteria_set": criteria_set})
-        if created:
-            Answer.objects.bulk_create([Answer(assessment=assessment, criterion=c) for c in leaves[criteria_set.pk]])
-            rescore(assessment)
+        assessment = Assessment(period=period, unit=unit, criteria_set=criteria_set)
+        _save(assessment, by=by, reason="Mở kỳ đánh giá: tạo phiếu cho đơn vị")
+        # With history rows, so the unit's first figures show as "(trống) → value".
+        bulk_create_with_history([Answer(assessment=assessment, criterion=c) for c in leaves[criteria_set.pk]],
+                                 Answer, default_user=by, default_change_reason="Mở kỳ đánh giá")
+        rescore(assessment)
     return period
 
 
