@@ -85,7 +85,7 @@ def test_review_change_without_reason_is_refused(world):
     i1 = answer(form, "I.1")
     changes = {"I.1": {"reviewed_values": dict(i1.values, docs_sw="780"), "reviewed_points": None,
                        "poor_data": False, "reason": "", "changed": True}}
-    with pytest.raises(workflow.WorkflowError, match="Tiêu chí I.1: cần ghi lý do điều chỉnh"):
+    with pytest.raises(workflow.WorkflowError, match=r"Tiêu chí I\.1: cần ghi lý do điều chỉnh"):
         workflow.save_review(form, changes, {"I.1": i1.version}, by=world.reviewer_a)
     assert answer(form, "I.1").reviewed_values is None
 
