@@ -147,7 +147,11 @@ def close_period(period, *, by):
 # --- scores ----------------------------------------------------------------
 
 def load_answers(assessment):
-    return list(assessment.answers.select_related("criterion").order_by("criterion__order"))
+    """The form's answers in the set's order. Of the criterion only the code is read here (the
+    scheme knows the rest); not loading its text and rule keeps every save and page cheap."""
+    return list(assessment.answers.select_related("criterion").only(
+        *(f.name for f in Answer._meta.concrete_fields), "criterion__code", "criterion__order")
+        .order_by("criterion__order"))
 
 
 def rescore(assessment, answers=None):
@@ -155,11 +159,16 @@ def rescore(assessment, answers=None):
     answers = answers if answers is not None else load_answers(assessment)
     scheme = assessment.criteria_set.scheme()
     own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    changed = []
     for answer in answers:
         code = answer.criterion.code
-        answer.self_result = own.criteria[code].points if own.criteria[code].applicable else None
-        answer.reviewed_result = reviewed.criteria[code].points if reviewed.criteria[code].applicable else None
-    Answer.objects.bulk_update(answers, ["self_result", "reviewed_result"])
+        results = (own.criteria[code].points if own.criteria[code].applicable else None,
+                   reviewed.criteria[code].points if reviewed.criteria[code].applicable else None)
+        if results != (answer.self_result, answer.reviewed_result):
+            answer.self_result, answer.reviewed_result = results
+            changed.append(answer)
+    if changed:
+        Answer.objects.bulk_update(changed, ["self_result", "reviewed_result"])
     Assessment.objects.filter(pk=assessment.pk).update(
         self_total=own.total, self_score=own.score, reviewed_total=reviewed.total, reviewed_score=reviewed.score,
         max_points=reviewed.max_points, classification=reviewed.classification)

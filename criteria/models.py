@@ -11,6 +11,7 @@ from units.models import Block
 from .numbers import plain
 from .scheme import APPLIES_TO, FIELD_KINDS, HEADLINES, STATUSES
 
+# Parsed schemes of frozen sets, by (pk, code, version): their content can no longer change.
 _FROZEN_SCHEMES = {}
 
 
@@ -117,11 +118,12 @@ class CriteriaSet(models.Model):
         if not hasattr(self, "_scheme"):
             from .scheme import parse_document
 
-            cached = _FROZEN_SCHEMES.get(self.pk) if self.is_frozen else None
+            key = (self.pk, self.code, self.version)
+            cached = _FROZEN_SCHEMES.get(key) if self.is_frozen else None
             if cached is None:
                 cached = parse_document(self.document())
                 if self.is_frozen:
-                    _FROZEN_SCHEMES[self.pk] = cached
+                    _FROZEN_SCHEMES[key] = cached
             self._scheme = cached
         return self._scheme
 

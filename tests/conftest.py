@@ -38,3 +38,11 @@ def login(client):
 def _fast_password_hashing(settings):
     """Test users log in for real, but hashing their passwords need not be slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _forget_parsed_schemes():
+    """Each test's database starts afresh, so must the cache of frozen sets' parsed schemes."""
+    from criteria import models
+
+    models._FROZEN_SCHEMES.clear()

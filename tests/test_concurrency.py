@@ -5,7 +5,6 @@ server together. One is written; the other is refused with a clear message and
 writes nothing, never silently overwriting the first.
 """
 
-import re
 import threading
 import urllib.error
 import urllib.parse
@@ -17,6 +16,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
 from assessment.models import Assessment
+from benchmarks.pages import page_fields
 
 from .world import answer, build_world, submitted
 
@@ -55,16 +55,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def page_fields(html):
-    """What a browser would post from the page: hidden and text inputs, and each select's chosen option."""
-    fields = dict(re.findall(r'<input type="(?:hidden|text)" name="([^"]+)" value="([^"]*)"', html))
-    for name, options in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected>', options)
-        fields[name] = chosen.group(1) if chosen else ""
-    return fields
-
-
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_second_of_two_concurrent_saves_is_refused(live_server, django_user_model):
     world = build_world(django_user_model)
     form = submitted(world)

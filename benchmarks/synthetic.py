@@ -1,0 +1,65 @@
+"""Synthetic criteria sets, units, staff and an open period, for the benchmarks.
+
+A set of ``n`` criteria is ``n`` threshold-ratio criteria in groups of ten,
+each with its own two count fields; every unit gets one member of staff.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from assessment import workflow
+from assessment.models import Period, PeriodCriteriaSet, ReviewerAssignment
+from assessment.roles import Role
+from criteria.store import save_document
+from units.models import Block, Membership, Unit
+
+
+def criteria_document(code, n):
+    groups = []
+    for g in range(0, n, 10):
+        children = []
+        for i in range(g, min(g + 10, n)):
+            children.append({
+                "code": f"G{g // 10 + 1}.{i - g + 1}", "title": f"Tiêu chí tổng hợp số {i + 1}", "max": 1,
+                "fields": [{"key": f"den_{i}", "label": f"Tổng số hồ sơ {i + 1}", "kind": "count"},
+                           {"key": f"num_{i}", "label": f"Số hồ sơ đạt {i + 1}", "kind": "count"}],
+                "rule": {"kind": "ratio", "numerator": [f"num_{i}"], "denominator": [f"den_{i}"],
+                         "full_at": 90, "zero_below": 50, "divisor": 90}})
+        groups.append({"code": f"G{g // 10 + 1}", "title": f"NHÓM {g // 10 + 1}", "children": children})
+    return {"code": code, "version": 1, "name": f"Bộ tiêu chí tổng hợp {n} tiêu chí", "status": "active",
+            "blocks": ["so-nganh"], "headline": "total", "rounding": {"points": 2, "score": 2}, "total_max": n,
+            "ranking_rule": "Theo tổng điểm.", "tie_rule": "Đồng hạng.", "criteria": groups}
+
+
+def user(username, role, units=(), password="bench-2026"):
+    account, created = get_user_model().objects.get_or_create(username=username)
+    if created:
+        account.set_password(password)
+        account.save()
+        account.groups.add(Group.objects.get(name=role))
+    for unit in units:
+        Membership.objects.get_or_create(user=account, unit=unit)
+    return account
+
+
+def open_period(criteria, units, *, name="Kỳ đánh giá tổng hợp", prefix="U"):
+    """An open period with ``units`` units on a ``criteria``-criteria set. Returns (period, admin, reviewer)."""
+    block = Block.objects.get(code="so-nganh")
+    criteria_set, _ = save_document(criteria_document(f"bench-{criteria}", criteria))
+    tag = f"{prefix}{criteria}x{units}-"
+    Unit.objects.bulk_create([Unit(code=f"{tag}{i}", name=f"Đơn vị tổng hợp {i}", block=block) for i in range(units)])
+    made = list(Unit.objects.filter(code__startswith=tag))
+    today = timezone.localdate()
+    period = Period.objects.create(year=today.year, name=f"{name} {criteria}×{units}",
+                                   opens_on=today - datetime.timedelta(days=5),
+                                   deadline=today + datetime.timedelta(days=30), data_cutoff=today)
+    PeriodCriteriaSet.objects.create(period=period, block=block, criteria_set=criteria_set)
+    period.participants.set(made)
+    admin = user("bench.admin", Role.ADMIN)
+    reviewer = user("bench.reviewer", Role.REVIEWER)
+    ReviewerAssignment.objects.get_or_create(period=period, reviewer=reviewer, block=block)
+    workflow.open_period(period, by=admin)
+    return period, admin, reviewer
