@@ -162,3 +162,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Digital signatures: the organisation's seal for server-side signing (optional), and the
+# certificates trusted when checking signatures (PEM or DER files, separated by commas).
+SEAL_PKCS12_PATH = os.environ.get("SEAL_PKCS12_PATH", "")
+SEAL_PKCS12_PASSPHRASE = os.environ.get("SEAL_PKCS12_PASSPHRASE", "")
+SIGNATURE_TRUST_ROOTS = [p for p in os.environ.get("SIGNATURE_TRUST_ROOTS", "").split(",") if p]
+SIGNED_PDF_MAX_BYTES = int(os.environ.get("SIGNED_PDF_MAX_MB", "30")) * 1024 * 1024

@@ -15,4 +15,5 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("tieu-chi/", include("criteria.urls")),
     path("", include("assessment.urls")),
+    path("", include("reports.urls")),
 ]

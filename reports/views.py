@@ -1,0 +1,246 @@
+"""Results, dashboard, publication, signing and verification pages. Thin: the work is in
+analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from assessment.models import Assessment, Period
+from assessment.rules import get_assessment_for
+from assessment.workflow import WorkflowError
+
+from . import charts, signing
+from .analysis import summary
+from .models import IssuingProfile, Publication, Remarks, sha256
+from .snapshot import block_document, block_rows, publish
+
+
+def _require(request, perm, obj=None):
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _blocks(period, statuses):
+    return [block_document(block, scheme, rows) for block, (scheme, rows) in block_rows(period, statuses=statuses).items()]
+
+
+@login_required
+def results(request, pk):
+    """The ranking as it stands: approved forms (and, marked, reviewed ones awaiting approval)."""
+    _require(request, "reports.view_results")
+    period = get_object_or_404(Period, pk=pk)
+    include_reviewed = request.GET.get("ca-da-tham-dinh") == "1"
+    statuses = [Assessment.Status.APPROVED] + ([Assessment.Status.REVIEWED] if include_reviewed else [])
+    blocks = _blocks(period, statuses)
+    pending = period.assessments.exclude(status=Assessment.Status.APPROVED).count()
+    publications = list(period.publications.select_related("published_by").order_by("-version"))
+    profiles = IssuingProfile.objects.order_by("-is_default", "name")
+    return render(request, "reports/results.html", {
+        "period": period, "blocks": blocks, "pending": pending, "include_reviewed": include_reviewed,
+        "publications": publications, "profiles": profiles, "today": timezone.localdate(),
+        "can_publish": request.user.has_perm("reports.publish"),
+        "editable": {r["assessment"] for b in blocks for r in b["rows"]
+                     if request.user.has_perm("reports.edit_remarks", Assessment.objects.get(pk=r["assessment"]))}
+        if not publications or request.user.has_perm("reports.publish") else set(),
+    })
+
+
+@login_required
+@require_POST
+def remarks(request, assessment_pk):
+    assessment = get_assessment_for(request.user, assessment_pk)
+    _require(request, "reports.edit_remarks", assessment)
+    note, _ = Remarks.objects.get_or_create(assessment=assessment)
+    note.strengths = request.POST.get("strengths", "").strip()[:4000]
+    note.weaknesses = request.POST.get("weaknesses", "").strip()[:4000]
+    note.edited_by = request.user
+    note._change_reason = "Sửa nội dung thực hiện tốt / chưa tốt"
+    note.save()
+    messages.success(request, f"Đã lưu nhận xét cho {assessment.unit.name}.")
+    return redirect("reports:results", assessment.period_id)
+
+
+@login_required
+@require_POST
+def publish_view(request, pk):
+    _require(request, "reports.publish")
+    period = get_object_or_404(Period, pk=pk)
+    profile = IssuingProfile.objects.filter(pk=request.POST.get("profile")).first()
+    problems = []
+    if profile is None:
+        problems.append("Chưa chọn cơ quan ban hành, người ký (cấu hình trong trang quản trị).")
+    try:
+        date = datetime.date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        problems.append(f"Ngày văn bản “{request.POST.get('date', '')}” không hợp lệ.")
+    if not problems:
+        try:
+            publication = publish(period, profile, by=request.user, number=request.POST.get("number", ""), date=date,
+                                  title=request.POST.get("title", ""), reason=request.POST.get("reason", ""))
+        except WorkflowError as exc:
+            problems += exc.messages
+        else:
+            messages.success(request, f"Đã công bố phụ lục lần {publication.version}.")
+            return redirect("reports:publication", publication.pk)
+    for problem in problems:
+        messages.error(request, problem)
+    return redirect("reports:results", period.pk)
+
+
+@login_required
+def dashboard(request, pk):
+    _require(request, "reports.view_results")
+    period = get_object_or_404(Period, pk=pk)
+    previous = (Publication.objects.filter(period__year__lt=period.year).current()
+                .order_by("-period__year", "-version").first())
+    before = {b["code"]: b for b in previous.document["blocks"]} if previous else {}
+    blocks = []
+    for block in _blocks(period, [Assessment.Status.APPROVED]):
+        data = summary(block, before.get(block["code"]))
+        blocks.append({"block": block, "summary": data, "class_chart": charts.bars(
+            [(c["label"], c["count"]) for c in data["by_class"]], unit="đơn vị"),
+            "group_chart": charts.bars([(g["code"], g["reached"]) for g in data["groups"]], unit="đơn vị",
+                                       total=data["units"]),
+            "claims_chart": charts.paired([(c["unit_name"], c["self_total"], c["total"]) for c in data["claims"]])})
+    return render(request, "reports/dashboard.html", {"period": period, "blocks": blocks, "previous": previous})
+
+
+def _publication_for(request, pk):
+    _require(request, "reports.view_results")
+    return get_object_or_404(Publication.objects.select_related("period", "supersedes", "published_by"), pk=pk)
+
+
+@login_required
+def publication(request, pk):
+    item = _publication_for(request, pk)
+    return render(request, "reports/publication.html", {
+        "publication": item, "superseded_by": getattr(item, "superseded_by", None),
+        "can_sign": request.user.has_perm("reports.sign") and not item.signed_sha256,
+        "seal_configured": bool(signing.settings.SEAL_PKCS12_PATH),
+    })
+
+
+@login_required
+def download(request, pk, kind):
+    item = _publication_for(request, pk)
+    base = f"phu-luc-{item.period.year}-lan-{item.version}"
+    if kind == "pdf":
+        data, name, ctype = item.pdf, f"{base}.pdf", "application/pdf"
+    elif kind == "xlsx":
+        data, name = item.xlsx, f"{base}.xlsx"
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif kind == "signed" and item.signed_pdf:
+        data, name, ctype = item.signed_pdf, f"{base}-da-ky.pdf", "application/pdf"
+    else:
+        raise Http404("Chưa có tệp này.")
+    response = HttpResponse(bytes(data), content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _store_signed(item, data, report, *, by):
+    item.signed_pdf, item.signed_sha256 = data, sha256(data)
+    item.signature, item.signed_at, item.signed_by = report.as_dict(), timezone.now(), by
+    item.save()
+
+
+@login_required
+@require_POST
+def upload_signed(request, pk):
+    item = _publication_for(request, pk)
+    _require(request, "reports.sign")
+    uploaded = request.FILES.get("file")
+    if item.signed_sha256:
+        messages.error(request, "Phụ lục này đã có bản ký; bản đã ký không thay được.")
+    elif uploaded is None:
+        messages.error(request, "Chưa chọn tệp PDF đã ký.")
+    elif uploaded.size > signing.settings.SIGNED_PDF_MAX_BYTES:
+        messages.error(request, f"Tệp “{uploaded.name}” quá lớn.")
+    else:
+        data = uploaded.read()
+        try:
+            report = signing.verify_signed(item.pdf, data)
+        except signing.SignatureProblem as exc:
+            for problem in exc.args[0] if isinstance(exc.args[0], list) else [exc.args[0]]:
+                messages.error(request, f"Tệp “{uploaded.name}”: {problem}")
+        else:
+            _store_signed(item, data, report, by=request.user)
+            messages.success(request, f"Đã nhận bản ký của {report.signer or 'người ký'}"
+                             + ("" if report.trusted else " (chứng thư chưa nằm trong danh sách tin cậy đã cấu hình)"))
+    return redirect("reports:publication", item.pk)
+
+
+@login_required
+@require_POST
+def seal(request, pk):
+    item = _publication_for(request, pk)
+    _require(request, "reports.sign")
+    if item.signed_sha256:
+        messages.error(request, "Phụ lục này đã có bản ký.")
+        return redirect("reports:publication", item.pk)
+    try:
+        data = signing.seal(item.pdf, location=item.document["meta"]["place"])
+        report = signing.verify_signed(item.pdf, data, extra_roots=signing.seal_certificates())
+    except signing.SignatureProblem as exc:
+        messages.error(request, " ".join(exc.args[0]) if isinstance(exc.args[0], list) else exc.args[0])
+    else:
+        _store_signed(item, data, report, by=request.user)
+        messages.success(request, "Đã ký số bằng chứng thư của cơ quan.")
+    return redirect("reports:publication", item.pk)
+
+
+def verify(request):
+    """Anyone may check a copy: upload the PDF or type its SHA-256."""
+    result, digest = None, (request.GET.get("ma") or "").strip().lower()
+    if request.method == "POST" and request.FILES.get("file"):
+        uploaded = request.FILES["file"]
+        if uploaded.size > signing.settings.SIGNED_PDF_MAX_BYTES:
+            messages.error(request, f"Tệp “{uploaded.name}” quá lớn để là một phụ lục.")
+        else:
+            digest = sha256(uploaded.read())
+    if digest:
+        item = (Publication.objects.filter(pdf_sha256=digest).first()
+                or Publication.objects.filter(signed_sha256=digest).first()
+                or Publication.objects.filter(content_hash=digest).first())
+        result = {"digest": digest, "publication": item,
+                  "signed": bool(item and item.signed_sha256 == digest),
+                  "superseded_by": getattr(item, "superseded_by", None) if item else None}
+    return render(request, "reports/verify.html", {"result": result})
+
+
+@login_required
+def unit_sheet(request, assessment_pk):
+    """The unit's filled official form (columns 1–7) as a PDF."""
+    from assessment.scoring import answer_rows, score_both
+    from assessment.workflow import load_answers
+
+    from .render import render_unit_pdf
+
+    assessment = get_assessment_for(request.user, assessment_pk)
+    scheme = assessment.criteria_set.scheme()
+    answers = load_answers(assessment)
+    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    by_code = {a.criterion.code: a for a in answers}
+    rows = []
+
+    def walk(node, depth):
+        rows.append({"node": node, "depth": depth, "answer": by_code.get(node.code),
+                     "own": own.criteria[node.code], "reviewed": reviewed.criteria[node.code]})
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in scheme.nodes:
+        walk(node, 0)
+    digest = sha256(f"{assessment.pk}:{assessment.changed_at.isoformat()}".encode())
+    pdf = render_unit_pdf({"assessment": assessment, "scheme": scheme, "rows": rows, "own": own,
+                           "reviewed": reviewed, "digest": digest,
+                           "show_review": assessment.status != Assessment.Status.DRAFT})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="phieu-{assessment.unit.code}-{assessment.period.year}.pdf"'
+    return response
