@@ -46,3 +46,28 @@ def _forget_parsed_schemes():
     from criteria import models
 
     models._FROZEN_SCHEMES.clear()
+
+
+@pytest.fixture
+def profile(db):
+    from reports.models import IssuingProfile
+
+    return IssuingProfile.objects.create(
+        name="Sở TTTT Lào Cai", parent_body="UBND tỉnh Lào Cai", issuing_body="Sở Thông tin và Truyền thông",
+        place="Lào Cai", authority="KT.", authority_of="Giám đốc", signer_title="Phó Giám đốc",
+        signer_name="Nguyễn Văn Hùng", recipients="- UBND tỉnh (b/c);\n- Các sở, ban, ngành;\n- Lưu: VT, CNTT.",
+        is_default=True)
+
+
+@pytest.fixture
+def published(world, profile):
+    """Both forms approved (A: 19,00; B: 18,60 after review) and published as number 15/QĐ-STTTT of 05/01/2021."""
+    import datetime
+
+    from reports.snapshot import publish
+
+    from .world import approved
+
+    approved(world, world.form_a, world.staff_a)
+    approved(world, world.form_b, world.staff_b, change="780")
+    return publish(world.period, profile, by=world.leader, number="15/QĐ-STTTT", date=datetime.date(2021, 1, 5))

@@ -11,39 +11,11 @@ from pypdf import PdfReader
 
 from assessment import workflow
 from reports.formats import decree_date
-from reports.models import IssuingProfile, Publication, Remarks
+from reports.models import Publication, Remarks
 from reports.render import render_pdf
 from reports.snapshot import content_hash, publish
 
-from .world import answer, submitted
-
-
-def approve(world, form, staff, change=None):
-    form = submitted(world, form, staff)
-    reviewer = world.reviewer_a if form.pk == world.form_a.pk else world.reviewer_b
-    if change:
-        i1 = answer(form, "I.1")
-        workflow.save_review(form, {"I.1": {"reviewed_values": dict(i1.values, docs_sw=change), "reviewed_points": None,
-                                            "poor_data": False, "reason": "Đối chiếu sổ văn thư", "changed": True}},
-                             {"I.1": i1.version}, by=reviewer)
-    workflow.accept_review(form, by=reviewer)
-    return workflow.approve(form, by=world.leader)
-
-
-@pytest.fixture
-def profile(db):
-    return IssuingProfile.objects.create(
-        name="Sở TTTT Lào Cai", parent_body="UBND tỉnh Lào Cai", issuing_body="Sở Thông tin và Truyền thông",
-        place="Lào Cai", authority="KT.", authority_of="Giám đốc", signer_title="Phó Giám đốc",
-        signer_name="Nguyễn Văn Hùng", recipients="- UBND tỉnh (b/c);\n- Các sở, ban, ngành;\n- Lưu: VT, CNTT.",
-        is_default=True)
-
-
-@pytest.fixture
-def published(world, profile):
-    approve(world, world.form_a, world.staff_a)  # 19,00
-    approve(world, world.form_b, world.staff_b, change="780")  # 18,60
-    return publish(world.period, profile, by=world.leader, number="15/QĐ-STTTT", date=datetime.date(2021, 1, 5))
+from .world import approved
 
 
 def test_decree_dates_read_as_the_decree_writes_them():
@@ -79,7 +51,7 @@ def test_annex_pdf_embeds_a_vietnamese_font_and_is_reproducible(published):
 
 
 def test_annex_excel_has_values_formats_and_no_formulas_from_user_text(world, profile):
-    approve(world, world.form_a, world.staff_a)
+    approved(world, world.form_a, world.staff_a)
     Remarks.objects.create(assessment=world.form_a, strengths="=HYPERLINK(\"http://x\",\"bấm\")", weaknesses="+1-2")
     item = publish(world.period, profile, by=world.leader, number="16/QĐ-STTTT", date=datetime.date(2021, 1, 5))
     book = openpyxl.load_workbook(io.BytesIO(bytes(item.xlsx)))

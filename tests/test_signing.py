@@ -19,8 +19,6 @@ from reports.models import Publication
 from reports.render import render_pdf
 from reports.snapshot import content_hash, publish
 
-from .test_publication import approve, profile, published  # noqa: F401 - fixtures
-
 PASSPHRASE = "mat-khau-chung-thu"
 
 
@@ -76,7 +74,7 @@ def test_tampered_copy_fails(published, seal_certificate, tmp_path):
     assert "Signature is Valid." not in pdfsig(bytes(signed), tmp_path)
 
 
-def test_signature_of_another_document_is_refused(published, world, profile, seal_certificate):  # noqa: F811
+def test_signature_of_another_document_is_refused(published, world, profile, seal_certificate):
     forged = copy.deepcopy(published.document)
     forged["blocks"][0]["rows"][1]["total"] = "19.50"  # Sở Nội vụ's total raised, then validly signed
     other = signing.seal(render_pdf(forged, content_hash(forged)))
@@ -89,7 +87,7 @@ def test_signature_of_another_document_is_refused(published, world, profile, sea
         signing.verify_signed(published.pdf, b"khong phai PDF")
 
 
-def test_upload_signed_then_verify_and_supersede(published, world, profile, seal_certificate, client):  # noqa: F811
+def test_upload_signed_then_verify_and_supersede(published, world, profile, seal_certificate, client):
     signed = signing.seal(published.pdf)
     client.force_login(world.leader)
     url = reverse("reports:upload_signed", args=[published.pk])

@@ -190,3 +190,16 @@ def submitted(world, form=None, user=None):
     form = form or world.form_a
     build_complete_answers(form, user or world.staff_a)
     return workflow.submit(form, by=user or world.staff_a)
+
+
+def approved(world, form, staff, change=None):
+    """Submit, review (lowering I.1's figure to ``change`` if given), accept and approve a form."""
+    form = submitted(world, form, staff)
+    reviewer = world.reviewer_a if form.pk == world.form_a.pk else world.reviewer_b
+    if change:
+        i1 = answer(form, "I.1")
+        workflow.save_review(form, {"I.1": {"reviewed_values": dict(i1.values, docs_sw=change), "reviewed_points": None,
+                                            "poor_data": False, "reason": "Đối chiếu sổ văn thư", "changed": True}},
+                             {"I.1": i1.version}, by=reviewer)
+    workflow.accept_review(form, by=reviewer)
+    return workflow.approve(form, by=world.leader)
