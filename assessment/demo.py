@@ -132,6 +132,8 @@ def create_demo(today=None):
     workflow.accept_review(forms["SNV"], by=reviewer)
     workflow.accept_review(forms["STTTT"], by=reviewer)
     workflow.approve(forms["STTTT"], by=leader)
+    workflow.accept_review(forms["SYT"], by=reviewer)
+    workflow.approve(forms["SYT"], by=leader)
     workflow.return_to_unit(forms["TTT"], by=reviewer,
                             reason="Đề nghị bổ sung quyết định phân công lãnh đạo phụ trách CNTT (tiêu chí IV.1).")
     return period, users

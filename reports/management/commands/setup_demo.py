@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment.demo import DEMO_PASSWORD, USERS, create_demo
+from reports.demo import create_profile
 from units.resources import UnitResource
 
 
@@ -25,11 +26,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Đơn vị mẫu: {result.totals['new']} mới, {result.totals['update']} cập nhật, "
                           f"{result.totals['skip']} không đổi.")
         period, _ = create_demo()
+        create_profile()
         self.stdout.write(f"Kỳ đánh giá: {period.name} ({period.get_status_display()}), "
                           f"hạn nộp {period.deadline:%d/%m/%Y}.")
         self.stdout.write("")
         self.stdout.write(f"Tài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD}):")
-        roles = {"quantri": "quản trị viên", "lanhdao": "lãnh đạo, phê duyệt", "thamdinh": "thẩm định viên",
+        roles = {"quantri": "quản trị viên", "lanhdao": "lãnh đạo, phê duyệt, công bố, ký số", "thamdinh": "thẩm định viên",
                  "thamdinh2": "thẩm định viên thứ hai"}
         for username, _, _, units in USERS:
             what = roles.get(username) or f"cán bộ {', '.join(units)}"
