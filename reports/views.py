@@ -41,13 +41,14 @@ def results(request, pk):
     pending = period.assessments.exclude(status=Assessment.Status.APPROVED).count()
     publications = list(period.publications.select_related("published_by").order_by("-version"))
     profiles = IssuingProfile.objects.order_by("-is_default", "name")
+    editable = set()
+    if not publications or request.user.has_perm("reports.publish"):  # reviewers edit remarks until publication
+        forms = Assessment.objects.filter(pk__in=[r["assessment"] for b in blocks for r in b["rows"]]).select_related("unit")
+        editable = {f.pk for f in forms if request.user.has_perm("reports.edit_remarks", f)}
     return render(request, "reports/results.html", {
         "period": period, "blocks": blocks, "pending": pending, "include_reviewed": include_reviewed,
         "publications": publications, "profiles": profiles, "today": timezone.localdate(),
-        "can_publish": request.user.has_perm("reports.publish"),
-        "editable": {r["assessment"] for b in blocks for r in b["rows"]
-                     if request.user.has_perm("reports.edit_remarks", Assessment.objects.get(pk=r["assessment"]))}
-        if not publications or request.user.has_perm("reports.publish") else set(),
+        "can_publish": request.user.has_perm("reports.publish"), "editable": editable,
     })
 
 
