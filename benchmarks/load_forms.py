@@ -83,19 +83,14 @@ def prepare(users):
     period.participants.set(units)
     admin = user("load.admin", "Quản trị viên")
     workflow.open_period(period, by=admin)
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from benchmarks.pages import session_for
 
     rng = random.Random(50)
     sessions = {}
     for i, unit in enumerate(units):
         staff = user(f"load.staff.{i}", "Cán bộ đơn vị", [unit])
         fill(Assessment.objects.select_related("unit", "period").get(period=period, unit=unit), staff, rng)
-        session = SessionStore()
-        session.update({SESSION_KEY: str(staff.pk), HASH_SESSION_KEY: staff.get_session_auth_hash(),
-                        BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"})
-        session.save()
-        sessions[staff.username] = session.session_key
+        sessions[staff.username] = session_for(staff)
     return sessions
 
 

@@ -12,11 +12,9 @@ import urllib.request
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
 from assessment.models import Assessment
-from benchmarks.pages import page_fields
+from benchmarks.pages import page_fields, session_for
 
 from .world import answer, build_world, submitted
 
@@ -25,13 +23,8 @@ class Browser:
     """A logged-in user agent with its own cookies, speaking HTTP to the live server."""
 
     def __init__(self, base, user):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.save()
         self.base = base
-        self.cookies = {settings.SESSION_COOKIE_NAME: session.session_key}
+        self.cookies = {settings.SESSION_COOKIE_NAME: session_for(user)}
         self.opener = urllib.request.build_opener(NoRedirect)
 
     def open(self, path, data=None):
