@@ -68,7 +68,7 @@ def render_xlsx(document, digest):
         if headline != "total":
             columns.append(block["criteria_set"]["figure"])
         if has_bands:
-            columns.append("Xếp loại")
+            columns += ["Xếp loại", "Lý do"]
         columns += ["Nội dung thực hiện tốt", "Nội dung chưa tốt"]
         width = len(columns)
         last = get_column_letter(width)
@@ -108,7 +108,7 @@ def render_xlsx(document, digest):
             if headline != "total":
                 values.append(Decimal(item["score"]))
             if has_bands:
-                values.append(item["classification"])
+                values += [item["classification"], item["reason"]]
             values += [item["strengths"], item["weaknesses"]]
             for col, value in enumerate(values, 1):
                 cell = sheet.cell(row=row, column=col)

@@ -36,7 +36,7 @@ def test_annex_pdf_lists_every_unit_score_and_class_in_rank_order(published):
                  "PHÓ GIÁM ĐỐC", "Nguyễn Văn Hùng", "Trang 1/1", published.content_hash[:40]):
         assert line in text.replace("\n", " ") or line in text, line
     table = " ".join(text.split()).split("Nội dung chưa tốt", 1)[1]
-    assert "1 Sở Thông tin và Truyền thông 15,00 4,00 19,00 Tốt" in table
+    assert "1 Sở Thông tin và Truyền thông 15,00 4,00 19,00 Tốt Tổng điểm đạt từ 15 trở lên" in table
     assert "2 Sở Nội vụ 14,60 4,00 18,60 Tốt" in table
     assert table.index("Sở Thông tin và Truyền thông") < table.index("Sở Nội vụ")  # 19,00 ranks above 18,60
 
@@ -62,7 +62,7 @@ def test_annex_excel_has_values_formats_and_no_formulas_from_user_text(world, pr
     assert "=HYPERLINK(\"http://x\",\"bấm\")" in values and "+1-2" in values
     total = next(c for c in cells.values() if c.value == Decimal("19") or c.value == 19)
     assert total.number_format == "#,##0.00"
-    assert "Lào Cai, ngày 05 tháng 01 năm 2021" in values
+    assert "Lào Cai, ngày 05 tháng 01 năm 2021" in values and "Tổng điểm đạt từ 15 trở lên" in values
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
     assert any(rng.min_col != rng.max_col for rng in sheet.merged_cells.ranges)
