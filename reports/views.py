@@ -57,6 +57,9 @@ def results(request, pk):
 def remarks(request, assessment_pk):
     assessment = get_assessment_for(request.user, assessment_pk)
     _require(request, "reports.edit_remarks", assessment)
+    if assessment.period.publications.exists() and not request.user.has_perm("reports.publish"):
+        messages.error(request, "Kết quả đã công bố; nhận xét chỉ còn lãnh đạo sửa được, để công bố bản đính chính.")
+        return redirect("reports:results", assessment.period_id)
     note, _ = Remarks.objects.get_or_create(assessment=assessment)
     note.strengths = request.POST.get("strengths", "").strip()[:4000]
     note.weaknesses = request.POST.get("weaknesses", "").strip()[:4000]

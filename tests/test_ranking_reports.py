@@ -71,6 +71,10 @@ def test_results_page_drafts_remarks_that_the_reviewer_edits_before_publication(
     assert client.post(reverse("reports:remarks", args=[world.form_b.pk]), {"strengths": "x"}).status_code == 404
     item = publish(world.period, profile, by=world.leader, number="1/QĐ", date=datetime.date(2021, 1, 5))
     assert item.document["blocks"][0]["rows"][0]["strengths"] == "Triển khai chữ ký số toàn bộ"
+    html = client.post(reverse("reports:remarks", args=[world.form_a.pk]), {"strengths": "Sửa muộn"},
+                       follow=True).content.decode()
+    assert "Kết quả đã công bố; nhận xét chỉ còn lãnh đạo sửa được" in html
+    assert Remarks.objects.get(assessment=world.form_a).strengths == "Triển khai chữ ký số toàn bộ"
 
 
 def test_publish_view_names_what_is_wrong(world, profile, login):
