@@ -33,12 +33,25 @@ def test_annex_pdf_lists_every_unit_score_and_class_in_rank_order(published):
     text = pdf_text(published.pdf)
     for line in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
                  "Số: 15/QĐ-STTTT", "Lào Cai, ngày 05 tháng 01 năm 2021", "PHỤ LỤC", "Nơi nhận:", "KT. GIÁM ĐỐC",
-                 "PHÓ GIÁM ĐỐC", "Nguyễn Văn Hùng", "Trang 1/1", published.content_hash[:40]):
+                 "PHÓ GIÁM ĐỐC", "Nguyễn Văn Hùng", f"Mã xác minh: {published.content_hash}"):
         assert line in text.replace("\n", " ") or line in text, line
     table = " ".join(text.split()).split("Nội dung chưa tốt", 1)[1]
     assert "1 Sở Thông tin và Truyền thông 15,00 4,00 19,00 Tốt Tổng điểm đạt từ 15 trở lên" in table
     assert "2 Sở Nội vụ 14,60 4,00 18,60 Tốt" in table
     assert table.index("Sở Thông tin và Truyền thông") < table.index("Sở Nội vụ")  # 19,00 ranks above 18,60
+
+
+def test_long_annex_repeats_the_header_and_numbers_pages_as_the_decree_says():
+    """Nghị định 30/2020: page numbers centred at the top, none on the first page."""
+    from benchmarks.annex_bench import document
+
+    pages = PdfReader(io.BytesIO(render_pdf(document(30), "ab" * 32))).pages
+    assert len(pages) >= 2
+    texts = [page.extract_text() for page in pages]
+    assert "\n1\nMã xác minh" not in texts[0]
+    for number, text in enumerate(texts[1:], 2):
+        assert f"\n{number}\nMã xác minh: {'ab' * 32}" in text
+        assert text.startswith("Xếp hạng Đơn vị Điểm theo nhóm tiêu chí")  # the table header, repeated
 
 
 def test_annex_pdf_embeds_a_vietnamese_font_and_is_reproducible(published):
