@@ -82,3 +82,21 @@ def test_removed_file_is_kept_for_history_but_not_served(world, login, media):
     assert client.get(reverse("assessment:download", args=[record.pk])).status_code == 404
     html = client.get(reverse("assessment:history", args=[world.form_a.pk])).content.decode()
     assert "Tải lên tệp “bao-cao.pdf”" in html and "Gỡ tệp “bao-cao.pdf”" in html
+
+
+def test_period_requiring_a_signed_scan_refuses_submission_without_it(world, login, media):
+    from assessment import workflow
+    from assessment.models import Assessment
+
+    from .world import build_complete_answers
+
+    world.period.requires_signed_scan = True
+    world.period.save()
+    build_complete_answers(world.form_a, world.staff_a)
+    form = Assessment.objects.select_related("period", "unit").get(pk=world.form_a.pk)
+    with pytest.raises(workflow.WorkflowError, match="Chưa đính kèm bản quét phiếu tự đánh giá có ký, đóng dấu"):
+        workflow.submit(form, by=world.staff_a)
+    client = login(world.staff_a)
+    assert "Bản quét phiếu có ký, đóng dấu" in client.get(reverse("assessment:form", args=[form.pk])).content.decode()
+    upload(client, form, "phieu-ky.pdf", TINY_PDF, criterion="", kind="signed_scan")
+    assert workflow.submit(form, by=world.staff_a).status == Assessment.Status.SUBMITTED
