@@ -45,7 +45,7 @@ def document(size):
                               "decision": ""},
              "bands": [], "groups": [{"code": g.code, "title": g.title, "max": format(g.max_points, "f")} for g in groups],
              "criteria_titles": {}, "rows": rows}
-    meta = {"parent_body": "UBND tỉnh Lào Cai", "issuing_body": "Sở Thông tin và Truyền thông", "number_suffix": "",
+    meta = {"parent_body": "UBND tỉnh Lào Cai", "issuing_body": "Sở Thông tin và Truyền thông",
             "place": "Lào Cai", "authority": "KT.", "authority_of": "Giám đốc", "signer_title": "Phó Giám đốc",
             "signer_name": "Nguyễn Văn Hùng", "recipients": ["- UBND tỉnh (b/c);", "- Lưu: VT."], "number": "1/QĐ-STTTT",
             "date": "2021-01-05", "title": "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN"}

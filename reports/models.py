@@ -29,8 +29,6 @@ class IssuingProfile(models.Model):
                                    help_text="Ví dụ: UBND TỈNH LÀO CAI (để trống nếu cơ quan ban hành là UBND tỉnh).")
     issuing_body = models.CharField("cơ quan ban hành", max_length=200,
                                     help_text="Ví dụ: SỞ THÔNG TIN VÀ TRUYỀN THÔNG.")
-    number_suffix = models.CharField("ký hiệu văn bản", max_length=60, blank=True,
-                                     help_text="Phần sau số văn bản, ví dụ: /QĐ-STTTT.")
     place = models.CharField("địa danh", max_length=100, help_text="Ví dụ: Lào Cai.")
     authority = models.CharField("hình thức ký", max_length=4, choices=Authority.choices, blank=True)
     authority_of = models.CharField("ký thay/thay mặt cho", max_length=200, blank=True,
@@ -54,7 +52,7 @@ class IssuingProfile(models.Model):
 
     def as_document(self):
         return {"parent_body": self.parent_body, "issuing_body": self.issuing_body,
-                "number_suffix": self.number_suffix, "place": self.place, "authority": self.authority,
+                "place": self.place, "authority": self.authority,
                 "authority_of": self.authority_of, "signer_title": self.signer_title, "signer_name": self.signer_name,
                 "recipients": [line.strip() for line in self.recipients.splitlines() if line.strip()]}
 
