@@ -53,3 +53,29 @@ def paired(items, *, width=620, bar=10):
                      f'<text x="{label_w + b + 4}" y="{y + 2 * bar - 1}" font-size="10">{vn(Decimal(verified))}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every label went through escape()
+
+
+def line(points, *, width=520, height=200, unit="%"):
+    """A line over periods: [(label, value or None, note)], values from 0 to 100."""
+    points = [p for p in points if p[1] is not None]
+    if not points:
+        return ""
+    left, right, top, bottom = 40, 20, 16, 36
+    span = max(len(points) - 1, 1)
+    def x(i):
+        return left + (width - left - right) * i / span
+    def y(v):
+        return top + (height - top - bottom) * (1 - float(v) / 100)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" class="chart">']
+    for level in (0, 50, 100):
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(level):.1f}" y2="{y(level):.1f}" stroke="#c9d1d9"/>'
+                     f'<text x="{left - 6}" y="{y(level) + 4:.1f}" text-anchor="end">{level}{unit}</text>')
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v, _) in enumerate(points))
+    parts.append(f'<path d="{path}" fill="none" stroke="#0b4f8a" stroke-width="2"/>')
+    for i, (label, value, note) in enumerate(points):
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="4" fill="#0b4f8a"/>'
+                     f'<text x="{x(i):.1f}" y="{y(value) - 8:.1f}" text-anchor="middle">{escape(note)}</text>'
+                     f'<text x="{x(i):.1f}" y="{height - 12}" text-anchor="middle">{escape(label)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every label went through escape()

@@ -46,7 +46,7 @@ THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def _put(cell, value):
+def put_cell(cell, value):
     """Write a value; text stays text. openpyxl stores a string that starts with '=' as a formula,
     and a spreadsheet would run it: a remark typed as "=HYPERLINK(…)" must show, not execute."""
     cell.value = value
@@ -81,13 +81,13 @@ def render_xlsx(document, digest):
             ("PHỤ LỤC", bold), (meta["title"], bold), (f"KHỐI {block['name'].upper()}", bold),
         ]
         for row, (text, font) in enumerate(heading, 1):
-            _put(sheet.cell(row=row, column=1), text).font = font
+            put_cell(sheet.cell(row=row, column=1), text).font = font
             sheet.merge_cells(f"A{row}:{last}{row}")
             sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
         top = len(heading) + 2
         group_start = 3
         for col, title in enumerate(columns, 1):
-            cell = _put(sheet.cell(row=top, column=col), title)
+            cell = put_cell(sheet.cell(row=top, column=col), title)
             if group_start <= col < group_start + len(groups):
                 cell.value = "Điểm theo nhóm tiêu chí" if col == group_start else None
                 group = groups[col - group_start]
@@ -112,7 +112,7 @@ def render_xlsx(document, digest):
             values += [item["strengths"], item["weaknesses"]]
             for col, value in enumerate(values, 1):
                 cell = sheet.cell(row=row, column=col)
-                _put(cell, value)
+                put_cell(cell, value)
                 cell.border, cell.font = BOX, plain
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
                 if isinstance(value, Decimal):
@@ -120,7 +120,7 @@ def render_xlsx(document, digest):
                     cell.number_format = "#,##0" + ("." + "0" * places if places else "")
             row += 1
         note = f"{block['criteria_set']['ranking_rule']} {block['criteria_set']['tie_rule']}"
-        _put(sheet.cell(row=row + 1, column=1), note).font = Font(name="Times New Roman", italic=True, size=11)
+        put_cell(sheet.cell(row=row + 1, column=1), note).font = Font(name="Times New Roman", italic=True, size=11)
         sheet.cell(row=row + 2, column=1, value=f"Mã xác minh: {digest}").font = Font(name="Times New Roman", size=9)
         sheet.column_dimensions["A"].width = 9
         sheet.column_dimensions["B"].width = 34

@@ -248,3 +248,41 @@ def unit_sheet(request, assessment_pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="phieu-{assessment.unit.code}-{assessment.period.year}.pdf"'
     return response
+
+
+def _unit_for(request, code):
+    """A unit's page is for its own staff, reviewers, leaders and administrators."""
+    from assessment.roles import Role, has_role, sees_everything
+    from units.models import Unit
+
+    unit = get_object_or_404(Unit.objects.select_related("block"), code=code)
+    user = request.user
+    if not (sees_everything(user) or has_role(user, Role.REVIEWER) or unit.memberships.filter(user=user).exists()):
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
+@login_required
+def unit_results(request, code):
+    from .history import unit_history
+
+    unit = _unit_for(request, code)
+    rows = unit_history(unit)
+    def note(r):
+        return " ".join(x for x in (r["classification"], f"hạng {r['rank']}/{r['ranked']}" if r["rank"] else "") if x)
+
+    chart = charts.line([(str(r["year"]), r["share"], note(r)) for r in rows])
+    return render(request, "reports/unit.html", {"unit": unit, "rows": rows, "chart": chart,
+                                                 "successions": unit.successors.select_related("new_unit"),
+                                                 "predecessors": unit.predecessors.select_related("old_unit")})
+
+
+@login_required
+def unit_results_xlsx(request, code):
+    from .history import history_xlsx, unit_history
+
+    unit = _unit_for(request, code)
+    response = HttpResponse(history_xlsx(unit, unit_history(unit)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-{unit.code}.xlsx"'
+    return response

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
-from .models import Block, Membership, Unit
+from .models import Block, Membership, Succession, Unit
 from .resources import UnitResource
 
 
@@ -27,3 +27,11 @@ class UnitAdmin(ImportExportModelAdmin):
     search_fields = ("name", "short_name", "code")
     autocomplete_fields = ("parent",)
     list_select_related = ("block",)
+
+
+@admin.register(Succession)
+class SuccessionAdmin(admin.ModelAdmin):
+    list_display = ("old_unit", "kind", "new_unit", "date", "note")
+    list_filter = ("kind",)
+    autocomplete_fields = ("old_unit", "new_unit")
+    search_fields = ("old_unit__name", "new_unit__name")

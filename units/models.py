@@ -73,3 +73,51 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.unit}"
+
+
+class Succession(models.Model):
+    """A reorganisation between two units, so results stay comparable across it: the old unit was
+    renamed to, merged into, or split off as the new one on a date (the 2025 merger of provinces and
+    the end of district People's Committees made many of these)."""
+
+    class Kind(models.TextChoices):
+        RENAMED = "renamed", "Đổi tên thành"
+        MERGED = "merged", "Sáp nhập vào"
+        SPLIT = "split", "Tách ra thành"
+
+    old_unit = models.ForeignKey(Unit, verbose_name="đơn vị cũ", on_delete=models.CASCADE, related_name="successors")
+    kind = models.CharField("hình thức", max_length=10, choices=Kind.choices)
+    new_unit = models.ForeignKey(Unit, verbose_name="đơn vị mới", on_delete=models.CASCADE,
+                                 related_name="predecessors")
+    date = models.DateField("từ ngày")
+    note = models.CharField("căn cứ (quyết định)", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "sắp xếp lại đơn vị"
+        verbose_name_plural = "sắp xếp lại đơn vị"
+        constraints = [
+            models.UniqueConstraint(fields=["old_unit", "new_unit"], name="succession_unique",
+                                    violation_error_message="Đã ghi nhận quan hệ giữa hai đơn vị này."),
+            models.CheckConstraint(condition=~models.Q(old_unit=models.F("new_unit")), name="succession_not_self",
+                                   violation_error_message="Đơn vị cũ và đơn vị mới phải khác nhau."),
+        ]
+
+    def __str__(self):
+        return f"{self.old_unit} — {self.get_kind_display().lower()} {self.new_unit} ({self.date:%d/%m/%Y})"
+
+
+def lineage(unit):
+    """The unit and every unit it descends from (renamed from, merged from, split from), oldest
+    links included, as {unit id: (unit, how it came in)}. Cycles in bad data stop the walk."""
+    found = {unit.pk: (unit, "")}
+    frontier = [unit]
+    while frontier:
+        links = Succession.objects.filter(new_unit__in=frontier).select_related("old_unit", "new_unit")
+        frontier = []
+        for link in links:
+            if link.old_unit_id not in found:
+                found[link.old_unit_id] = (link.old_unit, f"{link.get_kind_display()} {link.new_unit.name} "
+                                                          f"từ {link.date:%d/%m/%Y}")
+                frontier.append(link.old_unit)
+    return found
