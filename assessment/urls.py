@@ -15,6 +15,8 @@ urlpatterns = [
     path("phieu/<int:pk>/tep/", views.upload, name="upload"),
     path("phieu/<int:pk>/y-kien/", views.comment, name="comment"),
     path("phieu/<int:pk>/lich-su/", views.history, name="history"),
+    path("phieu/<int:pk>/excel/", views.offline_download, name="offline"),
+    path("phieu/<int:pk>/excel/tai-len/", views.offline_upload, name="offline_upload"),
     path("tep/<int:file_pk>/", views.download, name="download"),
     path("tep/<int:file_pk>/go/", views.remove, name="remove"),
 ]

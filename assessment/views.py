@@ -1,7 +1,12 @@
 """Thin views: fetch the object through the access rules, call a workflow verb, render."""
 
 import datetime
+import hashlib
+import io
+import re
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -409,3 +414,75 @@ def history(request, pk):
     return render(request, "assessment/history.html",
                   {"assessment": assessment, "entries": history_entries(assessment),
                    "can_reopen": is_admin(request.user)})
+
+
+@login_required
+def offline_download(request, pk):
+    """The form as an Excel file to fill offline."""
+    from .offline import build_workbook
+
+    assessment = get_assessment_for(request.user, pk)
+    data = build_workbook(assessment, workflow.load_answers(assessment))
+    response = FileResponse(io.BytesIO(data), as_attachment=True,
+                            filename=f"phieu-{assessment.unit.code}-{assessment.period.year}.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return response
+
+
+def _offline_store():
+    path = Path(settings.MEDIA_ROOT) / "offline"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+@require_POST
+def offline_upload(request, pk):
+    """Upload a filled offline form: first a preview of every change and problem (nothing written),
+    then, on confirmation, the same file is read again and saved through the workflow verb."""
+    from .offline import MAX_BYTES, OfflineFileError, read_workbook
+
+    assessment = get_assessment_for(request.user, pk)
+    if not request.user.has_perm("assessment.edit_form", assessment):
+        return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
+    confirm = request.POST.get("xac-nhan", "")
+    if confirm:
+        if not re.fullmatch(r"[0-9a-f]{64}", confirm) or not (_offline_store() / f"{confirm}.xlsx").exists():
+            messages.error(request, "Không tìm thấy tệp đã xem trước; hãy tải tệp lên lại.")
+            return redirect("assessment:form", assessment.pk)
+        data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), request.POST.get("ten", "tệp")
+    else:
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            messages.error(request, "Chưa chọn tệp Excel để tải lên.")
+            return redirect("assessment:form", assessment.pk)
+        if uploaded.size > MAX_BYTES:
+            messages.error(request, f"Tệp “{uploaded.name}” vượt giới hạn {MAX_BYTES // 1048576} MB.")
+            return redirect("assessment:form", assessment.pk)
+        data, name = uploaded.read(), uploaded.name
+    answers = workflow.load_answers(assessment)
+    try:
+        reading = read_workbook(assessment, answers, data, name)
+    except OfflineFileError as exc:
+        for message in exc.messages if hasattr(exc, "messages") else (exc.args[0] if isinstance(exc.args[0], list)
+                                                                       else [exc.args[0]]):
+            messages.error(request, message)
+        return redirect("assessment:form", assessment.pk)
+    if confirm and not reading.problems:
+        versions = {key[3:]: int(value) for key, value in request.POST.items()
+                    if key.startswith("v__") and value.isdigit()}
+        try:
+            changed = workflow.save_unit_answers(assessment, reading.changes, versions, by=request.user)
+        except WorkflowError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            (_offline_store() / f"{confirm}.xlsx").unlink(missing_ok=True)
+            messages.success(request, f"Đã lưu số liệu từ tệp “{name}” ({len(changed)} tiêu chí thay đổi).")
+        return redirect("assessment:form", assessment.pk)
+    digest = hashlib.sha256(data).hexdigest()
+    if not reading.problems:
+        (_offline_store() / f"{digest}.xlsx").write_bytes(data)
+    return render(request, "assessment/offline_preview.html", {
+        "assessment": assessment, "reading": reading, "digest": digest, "name": name,
+        "versions": {a.criterion.code: a.version for a in answers}}, status=400 if reading.problems else 200)

@@ -10,8 +10,9 @@ SYSTEM_PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
   # Fonts with every Vietnamese letter (fonts-liberation lacks most of them; liberation2 has them)
   fonts-liberation2 fonts-dejavu-core
-  # pdftoppm / pdfsig for checking PDFs; chromium for the browser tests
-  poppler-utils chromium
+  # pdftoppm / pdfsig for checking PDFs; chromium for the browser tests; LibreOffice Calc to test
+  # that an offline form saved by LibreOffice reads back the same
+  poppler-utils chromium libreoffice-calc-nogui
 )
 
 missing=()
