@@ -286,3 +286,22 @@ def unit_results_xlsx(request, code):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{unit.code}.xlsx"'
     return response
+
+
+@login_required
+def whatif(request, pk):
+    """Re-score the period's reviewed answers under another criteria set version; nothing is stored."""
+    from criteria.models import CriteriaSet
+
+    from .whatif import rescore_period
+
+    _require(request, "reports.view_results")
+    period = get_object_or_404(Period, pk=pk)
+    used = {pcs.criteria_set_id for pcs in period.criteria_sets.all()}
+    blocks = set(period.criteria_sets.values_list("block__code", flat=True))
+    choices = [cs for cs in CriteriaSet.objects.order_by("code", "version")
+               if cs.pk not in used and set(cs.scheme().blocks) & blocks and cs.scheme().is_complete]
+    chosen = next((cs for cs in choices if str(cs.pk) == request.GET.get("bo")), None)
+    rows, notes = rescore_period(period, chosen) if chosen else ([], [])
+    return render(request, "reports/whatif.html", {"period": period, "choices": choices, "chosen": chosen,
+                                                   "rows": rows, "notes": notes})
