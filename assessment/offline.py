@@ -218,7 +218,7 @@ def _typed(fld, value):
     if isinstance(value, int):
         return str(value)
     text = str(value).strip()
-    if fld.kind == "yes_no":
+    if fld is not None and fld.kind == "yes_no":
         return {YES.lower(): "co", NO.lower(): "khong"}.get(text.lower(), text)
     return text
 

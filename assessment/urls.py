@@ -6,6 +6,7 @@ app_name = "assessment"
 urlpatterns = [
     path("ky-danh-gia/<int:pk>/", views.period_detail, name="period"),
     path("ky-danh-gia/<int:pk>/phe-duyet/", views.approve_many, name="approve_many"),
+    path("ky-danh-gia/<int:pk>/nhap-so-lieu/", views.bulk_answers, name="bulk"),
     path("phieu/<int:pk>/", views.form_view, name="form"),
     path("phieu/<int:pk>/tinh-diem/", views.form_preview, name="preview"),
     path("phieu/<int:pk>/tham-dinh/", views.review, name="review"),

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -75,7 +75,7 @@ def period_detail(request, pk):
         "period": period, "forms": forms, "blocks": sorted(blocks.items()),
         "statuses": Assessment.Status.choices, "chosen_block": request.GET.get("khoi", ""),
         "chosen_status": request.GET.get("trang-thai", ""),
-        "can_approve": has_role(request.user, Role.LEADER),
+        "can_approve": has_role(request.user, Role.LEADER), "is_admin": is_admin(request.user),
     })
 
 
@@ -486,3 +486,51 @@ def offline_upload(request, pk):
     return render(request, "assessment/offline_preview.html", {
         "assessment": assessment, "reading": reading, "digest": digest, "name": name,
         "versions": {a.criterion.code: a.version for a in answers}}, status=400 if reading.problems else 200)
+
+
+@login_required
+def bulk_answers(request, pk):
+    """Administrators load figures for many units of a period from one spreadsheet: template,
+    upload, preview (nothing written), confirm."""
+    from criteria.models import CriteriaSet
+
+    from . import bulk
+    from .offline import OfflineFileError
+
+    if not is_admin(request.user):
+        raise Http404("Không tìm thấy trang.")
+    period = get_object_or_404(Period, pk=pk)
+    sets = list(CriteriaSet.objects.filter(pk__in=period.criteria_sets.values("criteria_set")))
+    chosen = next((cs for cs in sets if str(cs.pk) == (request.POST.get("bo") or request.GET.get("bo"))), None)
+    if request.method == "GET" and chosen and request.GET.get("mau"):
+        response = HttpResponse(bulk.build_template(period, chosen),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="so-lieu-ky-{period.pk}-{chosen.code}.xlsx"'
+        return response
+    context = {"period": period, "sets": sets, "chosen": chosen}
+    if request.method == "POST" and chosen:
+        confirm = request.POST.get("xac-nhan", "")
+        if confirm and re.fullmatch(r"[0-9a-f]{64}", confirm) and (_offline_store() / f"{confirm}.xlsx").exists():
+            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), request.POST.get("ten", "tệp")
+        elif request.FILES.get("file"):
+            data, name = request.FILES["file"].read(), request.FILES["file"].name
+        else:
+            messages.error(request, "Chưa chọn tệp Excel để tải lên.")
+            return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
+        try:
+            reading = bulk.read_sheet(period, chosen, data, name)
+            if confirm and not reading.problems:
+                count = bulk.apply(period, chosen, reading, by=request.user)
+                (_offline_store() / f"{confirm}.xlsx").unlink(missing_ok=True)
+                messages.success(request, f"Đã ghi {count} tiêu chí của {reading.changed_units} đơn vị từ tệp “{name}”.")
+                return redirect("assessment:period", period.pk)
+        except OfflineFileError as exc:
+            for message in exc.args[0] if isinstance(exc.args[0], list) else [exc.args[0]]:
+                messages.error(request, message)
+            return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
+        digest = hashlib.sha256(data).hexdigest()
+        if not reading.problems:
+            (_offline_store() / f"{digest}.xlsx").write_bytes(data)
+        context.update(reading=reading, digest=digest, name=name)
+        return render(request, "assessment/bulk.html", context, status=400 if reading.problems else 200)
+    return render(request, "assessment/bulk.html", context)

@@ -1,0 +1,232 @@
+"""Answers for a whole period in one spreadsheet: one row per unit, one column per evidence figure
+(and per criterion scored directly), for provinces that collect figures centrally.
+
+Like the offline form, reading writes nothing: it returns the changes and every problem with its
+cell; applying happens only when there is no problem, in one transaction, for every unit at once
+(bulk updates with their history rows), and refuses forms the units may no longer change.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from criteria.numbers import NumberFormatError, parse_number
+from criteria.scoring import clean_value, prepare, score_unit
+
+from .models import Answer, Assessment, Period
+from .offline import OfflineFileError, _check_container, _shown, _typed
+from .scoring import answer_rows, stored_value, unit_input
+
+POINTS = "điểm"
+
+
+def columns(scheme, *, has_procedures_any=True):
+    """(header, node, field or None) for every input of the set, in the official order."""
+    out = []
+    for node in scheme.leaves:
+        if node.rule is None or node.is_substitute:
+            continue
+        out += [(f"{node.code}:{f.key}", node, f) for f in node.fields]
+        if node.rule.manual:
+            out.append((f"{node.code}:{POINTS}", node, None))
+    return out
+
+
+def _forms(period, criteria_set):
+    return list(Assessment.objects.filter(period=period, criteria_set=criteria_set)
+                .select_related("unit__block", "period", "criteria_set").order_by("unit__name"))
+
+
+def build_template(period, criteria_set):
+    """Every form of the period on this set, with what is saved now."""
+    scheme = criteria_set.scheme()
+    cols = columns(scheme)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "So lieu"
+    sheet.append(["Mã đơn vị", "Đơn vị", *[c[0] for c in cols]])
+    sheet.append(["", "(tên số liệu)", *[(f.label if f else f"Điểm {node.code}") for _, node, f in cols]])
+    for cell in (*sheet[1], *sheet[2]):
+        cell.font = Font(bold=True)
+    forms = _forms(period, criteria_set)
+    answers = {}
+    for a in Answer.objects.filter(assessment__in=forms).select_related("criterion").only(
+            "assessment_id", "values", "points", "criterion__code"):
+        answers[(a.assessment_id, a.criterion.code)] = a
+    for form in forms:
+        row = [form.unit.code, form.unit.name]
+        for _, node, fld in cols:
+            answer = answers.get((form.pk, node.code))
+            if answer is None:
+                row.append(None)
+            elif fld is None:
+                row.append(float(answer.points) if answer.points is not None else None)
+            else:
+                row.append(_shown(fld, answer.values.get(fld.key)))
+        sheet.append(row)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+@dataclass
+class BulkReading:
+    forms: dict = field(default_factory=dict)      # assessment pk -> {code: new state}
+    changed_units: int = 0
+    changed_answers: int = 0
+    problems: list = field(default_factory=list)
+
+
+def read_sheet(period, criteria_set, data, name="tệp"):
+    _check_container(data, name)
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for broken files
+        raise OfflineFileError(f"Tệp “{name}” bị hỏng, không đọc được ({exc.__class__.__name__}).") from exc
+    scheme = criteria_set.scheme()
+    cols = {c[0]: c for c in columns(scheme)}
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    if not header or header[0] != "Mã đơn vị":
+        raise OfflineFileError(f"Tệp “{name}”: ô A1 phải là “Mã đơn vị” (dùng tệp mẫu tải từ hệ thống).")
+    unknown = [h for h in header[2:] if h and h not in cols]
+    if unknown:
+        raise OfflineFileError([f"Tệp “{name}”: cột “{h}” không có trong bộ {scheme.code} v{scheme.version}."
+                                for h in unknown[:10]])
+    forms = {f.unit.code: f for f in _forms(period, criteria_set)}
+    stored = {}
+    for a in Answer.objects.filter(assessment__in=forms.values()).select_related("criterion").only(
+            "id", "assessment_id", "values", "points", "note", "explanation", "reviewed_values", "reviewed_points",
+            "poor_data", "version", "criterion__code"):
+        stored.setdefault(a.assessment_id, {})[a.criterion.code] = a
+    reading = BulkReading()
+    seen = set()
+    letters = {i: _column_letter(i + 1) for i in range(len(header))}
+    for number, values in enumerate(rows, 1):
+        if number == 1 or not values or all(v in (None, "") for v in values):
+            continue  # the second row names the figures
+        line = number + 1
+        code = str(values[0]).strip() if values[0] is not None else ""
+        form = forms.get(code)
+        if form is None:
+            reading.problems.append(f"Dòng {line}, ô A{line}: không có phiếu của đơn vị mã “{code}” trong kỳ này "
+                                    f"với bộ {scheme.code}.")
+            continue
+        if code in seen:
+            reading.problems.append(f"Dòng {line}: đơn vị {code} xuất hiện lần thứ hai.")
+            continue
+        seen.add(code)
+        answers = stored.get(form.pk, {})
+        new = {c: {"values": dict(a.values), "points": a.points} for c, a in answers.items()}
+        row_problems = []
+        for index, header_name in enumerate(header[2:], 2):
+            if not header_name:
+                continue
+            _, node, fld = cols[header_name]
+            raw_cell = values[index] if index < len(values) else None
+            where = f"Ô {letters[index]}{line} ({form.unit.name}, tiêu chí {node.code}"
+            if node.code not in new:
+                continue
+            if fld is None:
+                raw = _typed(None, raw_cell) if raw_cell is not None else None
+                try:
+                    new[node.code]["points"] = parse_number(raw) if raw is not None else None
+                except NumberFormatError as exc:
+                    row_problems.append(f"{where}): điểm {exc} (giá trị: {raw_cell})")
+                continue
+            raw = _typed(fld, raw_cell)
+            if raw is None:
+                new[node.code]["values"].pop(fld.key, None)
+                continue
+            try:
+                new[node.code]["values"][fld.key] = stored_value(clean_value(fld, raw))
+            except NumberFormatError as exc:
+                row_problems.append(f"{where}, “{fld.label}”): {exc} (giá trị: {raw_cell})")
+        if not row_problems:
+            engine_rows = answer_rows(answers.values())
+            for c, state in new.items():
+                engine_rows[c].update(state)
+            _, engine_problems = prepare(scheme, unit_input(form, scheme, engine_rows, reviewed=False))
+            row_problems += [f"Dòng {line}: {p}" for p in engine_problems]
+        changes = {c: state for c, state in new.items()
+                   if (state["values"], state["points"]) != (answers[c].values, answers[c].points)}
+        if changes and not form.editable_by_unit():
+            row_problems.append(f"Dòng {line} ({form.unit.name}): {form.read_only_reason()}")
+        reading.problems += row_problems
+        if changes and not row_problems:
+            reading.forms[form.pk] = changes
+            reading.changed_units += 1
+            reading.changed_answers += len(changes)
+    return reading
+
+
+def _update_rows(model, names, objects):
+    """One parameterised UPDATE per row, sent with executemany: Django's bulk_update builds a
+    CASE per field and batch, which took minutes for a province's worth of answers."""
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET "  # noqa: S608 - names from the model, values bound
+           + ", ".join(f"{quote(f.column)} = %s" for f in fields) + f" WHERE {quote(model._meta.pk.column)} = %s")
+    params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _column_letter(n):
+    text = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+@transaction.atomic
+def apply(period, criteria_set, reading, *, by):
+    """Write every change at once; refuse everything if any form changed state or answer moved on."""
+    if reading.problems:
+        raise OfflineFileError(reading.problems)
+    scheme = criteria_set.scheme()
+    forms = {f.pk: f for f in Assessment.objects.select_for_update().filter(pk__in=reading.forms)
+             .select_related("unit__block", "period")}
+    refused = [f"{f.unit.name}: {f.read_only_reason()}" for f in forms.values() if not f.editable_by_unit()]
+    if refused:
+        raise OfflineFileError(refused)
+    answers = list(Answer.objects.filter(assessment__in=forms).select_related("criterion").only(
+        *(f.name for f in Answer._meta.concrete_fields), "criterion__code"))
+    by_form = {}
+    for answer in answers:
+        by_form.setdefault(answer.assessment_id, {})[answer.criterion.code] = answer
+    touched, totals = [], []
+    for pk, changes in reading.forms.items():
+        form, current = forms[pk], by_form[pk]
+        for code, state in changes.items():
+            answer = current[code]
+            answer.values, answer.points = state["values"], state["points"]
+            answer.version += 1
+            touched.append(answer)
+        own = score_unit(scheme, unit_input(form, scheme, answer_rows(current.values()), reviewed=False))
+        reviewed = score_unit(scheme, unit_input(form, scheme, answer_rows(current.values()), reviewed=True))
+        for code, answer in current.items():
+            answer.self_result = own.criteria[code].points if own.criteria[code].applicable else None
+            answer.reviewed_result = reviewed.criteria[code].points if reviewed.criteria[code].applicable else None
+        form.self_total, form.self_score = own.total, own.score
+        form.reviewed_total, form.reviewed_score = reviewed.total, reviewed.score
+        form.max_points, form.classification = reviewed.max_points, reviewed.classification
+        form.changed_at = timezone.now()
+        totals.append(form)
+    _update_rows(Answer, ["values", "points", "version"], touched)
+    Answer.history.bulk_history_create(touched, batch_size=1000, default_user=by,
+                                       default_change_reason="Nhập số liệu từ tệp Excel của cả kỳ")
+    _update_rows(Answer, ["self_result", "reviewed_result"], [a for f in by_form.values() for a in f.values()])
+    _update_rows(Assessment, ["self_total", "self_score", "reviewed_total", "reviewed_score", "max_points",
+                              "classification", "changed_at"], totals)
+    return len(touched)
+
+
+__all__ = ["Period", "apply", "build_template", "read_sheet"]
