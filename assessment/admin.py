@@ -2,10 +2,12 @@
 call the workflow verbs, which check the move and record it."""
 
 from django.contrib import admin, messages
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .models import Assessment, Comment, EvidenceFile, Period, PeriodCriteriaSet, ReviewerAssignment
+from .resources import ResultResource
 
 
 class PeriodCriteriaSetInline(admin.TabularInline):
@@ -52,7 +54,10 @@ class PeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(ExportMixin, SimpleHistoryAdmin):
+    """Statuses change through the workflow verbs only; results export to Excel."""
+
+    resource_classes = [ResultResource]
     list_display = ("unit", "period", "status", "self_total", "reviewed_total", "classification", "days_late")
     list_filter = ("period", "status", "unit__block")
     search_fields = ("unit__name", "unit__code")

@@ -7,8 +7,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
 from .models import Band, CriteriaSet, Criterion, EvidenceField
+from .resources import CriterionResource
 from .rules import RuleError, parse_rule
 from .scheme import DocumentError, parse_document
 from .store import activate, canonical_text, new_version
@@ -126,8 +128,9 @@ class CriterionForm(forms.ModelForm):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(FrozenReadOnlyMixin, admin.ModelAdmin):
+class CriterionAdmin(FrozenReadOnlyMixin, ImportExportMixin, admin.ModelAdmin):
     form = CriterionForm
+    resource_classes = [CriterionResource]
     list_display = ("code", "short_title", "max_points", "applies_to", "rule_kind", "criteria_set")
     list_filter = ("criteria_set",)
     search_fields = ("code", "title")
