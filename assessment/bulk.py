@@ -8,6 +8,7 @@ cell; applying happens only when there is no problem, in one transaction, for ev
 
 import io
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -99,10 +100,11 @@ def read_sheet(period, criteria_set, data, name="tệp"):
                                 for h in unknown[:10]])
     forms = {f.unit.code: f for f in _forms(period, criteria_set)}
     stored = {}
-    for a in Answer.objects.filter(assessment__in=forms.values()).select_related("criterion").only(
-            "id", "assessment_id", "values", "points", "note", "explanation", "reviewed_values", "reviewed_points",
-            "poor_data", "version", "criterion__code"):
-        stored.setdefault(a.assessment_id, {})[a.criterion.code] = a
+    names = ("assessment_id", "values", "points", "reviewed_values", "reviewed_points", "poor_data")
+    # Plain rows, not model instances: a province's worth of answers is over a hundred thousand.
+    for code, *row in Answer.objects.filter(assessment__in=forms.values()).values_list("criterion__code", *names):
+        item = SimpleNamespace(criterion=SimpleNamespace(code=code), **dict(zip(names, row, strict=True)))
+        stored.setdefault(item.assessment_id, {})[code] = item
     reading = BulkReading()
     seen = set()
     letters = {i: _column_letter(i + 1) for i in range(len(header))}
