@@ -41,6 +41,11 @@ def administrator(user, assessment=None):
 
 
 @rules.predicate
+def reviewer_role(user, obj=None):
+    return has_role(user, Role.REVIEWER)
+
+
+@rules.predicate
 def editable_by_unit(user, assessment):
     return assessment.editable_by_unit()
 
@@ -69,8 +74,7 @@ rules.add_perm("assessment.comment_form", is_unit_member | is_assigned_reviewer 
 rules.add_perm("assessment.approve_form", leader & reviewed)
 rules.add_perm("assessment.unapprove_form", leader & approved)
 rules.add_perm("assessment.reopen_form", administrator)
-rules.add_perm("assessment.list_periods", rules.predicate(lambda user: has_role(user, Role.REVIEWER)) | leader
-               | administrator)
+rules.add_perm("assessment.list_periods", reviewer_role | leader | administrator)
 
 ACTIONS = {"view", "edit", "review", "comment", "approve", "unapprove", "reopen"}
 

@@ -25,8 +25,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 
 def measure(step):
@@ -50,9 +48,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=2000)
     args = parser.parse_args()
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    from benchmarks.synthetic import throwaway_database
+
+    with throwaway_database():
         import openpyxl
 
         from assessment import bulk, workflow
@@ -106,8 +104,6 @@ def main():
         ok = read_s + write_s < 10 and rss < 300
         print("Mục tiêu < 10 giây, < 300 MB:", "ĐẠT" if ok else "KHÔNG ĐẠT")
         return 0 if ok else 1
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from assessment import workflow  # noqa: E402
 from assessment.demo import stored_changes  # noqa: E402
@@ -39,12 +39,10 @@ def count(client, url):
 def main():
     import random
 
-    from benchmarks.synthetic import open_period, user
+    from benchmarks.synthetic import open_period, throwaway_database, user
     from units.models import Unit
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         rows = []
         for criteria, units in CASES:
             period, _, reviewer = open_period(criteria, units)
@@ -67,8 +65,6 @@ def main():
         constant = all(len({r[i] for r in rows}) == 1 for i in (2, 3, 4))
         print("Số truy vấn không đổi khi số tiêu chí và số đơn vị tăng:", "ĐẠT" if constant else "KHÔNG ĐẠT")
         return 0 if constant else 1
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ A set of ``n`` criteria is ``n`` threshold-ratio criteria in groups of ten,
 each with its own two count fields; every unit gets one member of staff.
 """
 
+import contextlib
 import datetime
 
 from django.contrib.auth import get_user_model
@@ -63,3 +64,17 @@ def open_period(criteria, units, *, name="Kỳ đánh giá tổng hợp", prefix
     ReviewerAssignment.objects.get_or_create(period=period, reviewer=reviewer, block=block)
     workflow.open_period(period, by=admin)
     return period, admin, reviewer
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    """A fresh test database for one benchmark run (SQLite unless DATABASE_URL says otherwise), dropped after."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)

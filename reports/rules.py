@@ -1,27 +1,11 @@
-"""Who may see results, edit remarks, publish and sign (django-rules), decided once."""
+"""Who may see results, edit remarks, publish and sign (django-rules), decided once, from the
+same predicates as the assessment rules."""
 
 import rules
 
-from assessment.roles import Role, has_role, is_admin, is_leader
-from assessment.rules import is_assigned_reviewer
+from assessment.rules import administrator, is_assigned_reviewer, leader, reviewer_role
 
-
-@rules.predicate
-def reviewer(user):
-    return has_role(user, Role.REVIEWER)
-
-
-@rules.predicate
-def leader(user, obj=None):
-    return is_leader(user)
-
-
-@rules.predicate
-def administrator(user, obj=None):
-    return is_admin(user)
-
-
-rules.add_perm("reports.view_results", reviewer | leader | administrator)
+rules.add_perm("reports.view_results", reviewer_role | leader | administrator)
 rules.add_perm("reports.edit_remarks", is_assigned_reviewer | leader)
 rules.add_perm("reports.publish", leader)
 rules.add_perm("reports.sign", leader)
