@@ -85,3 +85,17 @@ def test_bad_cells_and_locked_forms_write_nothing(world, login):
 def test_only_administrators(world, login):
     for user in (world.staff_a, world.reviewer_a, world.leader):
         assert login(user).get(reverse("assessment:bulk", args=[world.period.pk])).status_code == 404
+
+
+def test_history_tab_tells_what_the_file_changed(world, login):
+    import re
+
+    client = login(world.admin)
+    book, set_pk = template(client, world)
+    html = upload(client, world, set_pk, put(book, "STTTT", FIGURES)).content.decode()
+    client.post(reverse("assessment:bulk", args=[world.period.pk]),
+                dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)))
+    page = login(world.staff_a).get(reverse("assessment:history", args=[world.form_a.pk])).content.decode()
+    assert "Số liệu của đơn vị “Tổng số văn bản đến”: (trống) → 1.000" in page
+    assert "Nhập số liệu từ tệp Excel của cả kỳ" in page
+    assert Assessment.objects.get(pk=world.form_a.pk).changed_at is not None
