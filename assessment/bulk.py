@@ -243,11 +243,12 @@ def apply(period, criteria_set, reading, *, by):
     refused = [f"{f.unit.name}: {f.read_only_reason()}" for f in forms.values() if not f.editable_by_unit()]
     if refused:
         raise OfflineFileError(refused)
-    answers = list(Answer.objects.filter(assessment__in=forms).select_related("criterion").only(
-        *(f.name for f in Answer._meta.concrete_fields), "criterion__code"))
+    names = [f.attname for f in Answer._meta.concrete_fields]
     by_form = {}
-    for answer in answers:
-        by_form.setdefault(answer.assessment_id, {})[answer.criterion.code] = answer
+    for code, *row in Answer.objects.filter(assessment__in=forms).values_list("criterion__code", *names):
+        answer = SimpleNamespace(criterion=SimpleNamespace(code=code), **dict(zip(names, row, strict=True)))
+        answer.pk = answer.id
+        by_form.setdefault(answer.assessment_id, {})[code] = answer
     touched, totals = [], []
     for pk, changes in reading.forms.items():
         form, current = forms[pk], by_form[pk]
