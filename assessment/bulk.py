@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from criteria.numbers import NumberFormatError, parse_number
 from criteria.scoring import clean_value, prepare, score_unit
 
-from .models import Answer, Assessment, Period
+from .models import Answer, Assessment
 from .offline import OfflineFileError, _check_container, _shown, _typed
 from .scoring import answer_rows, stored_value, unit_input
 
@@ -273,6 +273,3 @@ def apply(period, criteria_set, reading, *, by):
     _update_rows(Assessment, ["self_total", "self_score", "reviewed_total", "reviewed_score", "max_points",
                               "classification", "changed_at"], totals)
     return len(touched)
-
-
-__all__ = ["Period", "apply", "build_template", "read_sheet"]

@@ -3,7 +3,7 @@
 from django import forms
 
 from criteria.forms import EvidenceInputsMixin, display_value, field_name, points_name
-from criteria.numbers import NumberFormatError, parse_number, plain, vn
+from criteria.numbers import NumberFormatError, parse_number, vn
 from criteria.scoring import Problem, clean_value
 
 from .scoring import stored_value
@@ -136,11 +136,3 @@ class ReviewForm(_AnswersForm):
                               or poor != answer.poor_data)
             changes[node.code] = new
         return changes, problems
-
-
-def points_text(value, places=2):
-    return "" if value is None else vn(value, places)
-
-
-def plain_or_blank(value):
-    return "" if value is None else plain(value)

@@ -7,7 +7,6 @@ Permission (may this user do it?) is decided in ``assessment.rules``; the
 verbs decide whether the thing can be done at all.
 """
 
-import datetime
 import hashlib
 
 import filetype
@@ -21,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from criteria.numbers import vn
 
 from .models import Answer, Assessment, Comment, EvidenceFile, Period
-from .scoring import answer_rows, problems_for, score_both, stored_value
+from .scoring import answer_rows, problems_for, score_both
 
 S = Assessment.Status
 
@@ -413,10 +412,3 @@ def add_comment(assessment, *, by, text, criterion=None):
     if not text:
         raise WorkflowError("Nội dung giải trình đang trống.")
     return Comment.objects.create(assessment=assessment, criterion=criterion, author=by, text=text[:4000])
-
-
-def default_reopen_until(days=3):
-    return timezone.now() + datetime.timedelta(days=days)
-
-
-__all__ = ["ConflictError", "WorkflowError", "stored_value"]

@@ -10,7 +10,6 @@ import unicodedata
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from assessment.models import Assessment
 from assessment.scoring import answer_rows, score_both
@@ -143,7 +142,3 @@ def publish(period, profile, *, by, number, date, title="", reason=""):
         correction_reason=reason, document=document, content_hash=digest, pdf=pdf, pdf_sha256=sha256(pdf),
         xlsx=render_xlsx(document, digest), published_by=by)
     return publication
-
-
-def published_at_text(publication):
-    return timezone.localtime(publication.published_at).strftime("%H:%M %d/%m/%Y")
