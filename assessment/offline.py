@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,8 +35,8 @@ INPUT = PatternFill("solid", fgColor="FFF6D5")
 YES, NO = "Có", "Không"
 
 
-class OfflineFileError(ValueError):
-    """The file as a whole cannot be read as this form (every reason, in Vietnamese)."""
+class OfflineFileError(ValidationError):
+    """The file as a whole cannot be read as this form (every reason, in Vietnamese: ``.messages``)."""
 
 
 @dataclass

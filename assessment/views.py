@@ -464,8 +464,7 @@ def offline_upload(request, pk):
     try:
         reading = read_workbook(assessment, answers, data, name)
     except OfflineFileError as exc:
-        for message in exc.messages if hasattr(exc, "messages") else (exc.args[0] if isinstance(exc.args[0], list)
-                                                                       else [exc.args[0]]):
+        for message in exc.messages:
             messages.error(request, message)
         return redirect("assessment:form", assessment.pk)
     if confirm and not reading.problems:
@@ -525,7 +524,7 @@ def bulk_answers(request, pk):
                 messages.success(request, f"Đã ghi {count} tiêu chí của {reading.changed_units} đơn vị từ tệp “{name}”.")
                 return redirect("assessment:period", period.pk)
         except OfflineFileError as exc:
-            for message in exc.args[0] if isinstance(exc.args[0], list) else [exc.args[0]]:
+            for message in exc.messages:
                 messages.error(request, message)
             return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
         digest = hashlib.sha256(data).hexdigest()

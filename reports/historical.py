@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from criteria.numbers import NumberFormatError, parse_number, round_half_up, vn
 
 RANK = ("xếp hạng", "hạng", "thứ hạng")  # "STT" only numbers the rows: a list in that order is not a ranking
@@ -29,8 +31,8 @@ ABBREVIATIONS = {"tbxh": "thương binh và xã hội", "ptnt": "phát triển n
                  "khcn": "khoa học và công nghệ", "gtvt": "giao thông vận tải", "lđ": "lao động"}
 
 
-class TableError(ValueError):
-    """The table cannot be read (every reason, in Vietnamese)."""
+class TableError(ValidationError):
+    """The table cannot be read (every reason, in Vietnamese: ``.messages``)."""
 
 
 @dataclass

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from asn1crypto import pem, x509
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -25,8 +26,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 
-class SignatureProblem(ValueError):
-    """Why an uploaded file is not accepted as the signed annex, in Vietnamese."""
+class SignatureProblem(ValidationError):
+    """Why an uploaded file is not accepted as the signed annex, in Vietnamese (``.messages``)."""
 
 
 @dataclass

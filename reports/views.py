@@ -171,7 +171,7 @@ def upload_signed(request, pk):
         try:
             report = signing.verify_signed(item.pdf, data)
         except signing.SignatureProblem as exc:
-            for problem in exc.args[0] if isinstance(exc.args[0], list) else [exc.args[0]]:
+            for problem in exc.messages:
                 messages.error(request, f"Tệp “{uploaded.name}”: {problem}")
         else:
             _store_signed(item, data, report, by=request.user)
@@ -192,7 +192,7 @@ def seal(request, pk):
         data = signing.seal(item.pdf, location=item.document["meta"]["place"])
         report = signing.verify_signed(item.pdf, data, extra_roots=signing.seal_certificates())
     except signing.SignatureProblem as exc:
-        messages.error(request, " ".join(exc.args[0]) if isinstance(exc.args[0], list) else exc.args[0])
+        messages.error(request, " ".join(exc.messages))
     else:
         _store_signed(item, data, report, by=request.user)
         messages.success(request, "Đã ký số bằng chứng thư của cơ quan.")

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         try:
             rows = read_table(path.read_bytes(), path.name, scheme)
         except TableError as exc:
-            raise CommandError("\n".join(exc.args[0])) from exc
+            raise CommandError("\n".join(exc.messages)) from exc
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {path}: {exc.strerror}") from exc
         names = [r.name for r in rows]
