@@ -144,6 +144,12 @@ def match_units(names, units):
     return result
 
 
+def applicable_max(scheme, has_procedures):
+    """The maximum a unit can reach: the top-level groups that apply to it."""
+    return sum((n.assessed_max or 0 for n in scheme.nodes if not n.is_deduction and n.applies(has_procedures)),
+               Decimal(0))
+
+
 def audit(scheme, rows):
     """Every disagreement between the table and the set's rules, as (line, unit, what, published, by the rules)."""
     findings = []
@@ -163,8 +169,7 @@ def audit(scheme, rows):
         if row.total and Decimal(row.total) != total:
             findings.append((row.line, row.name, "tổng điểm khác tổng các nhóm", vn(Decimal(row.total)), vn(total)))
         published_total = Decimal(row.total) if row.total else total
-        applicable = sum((n.assessed_max or 0 for n in scheme.nodes if not n.is_deduction and n.applies(row.has_procedures)),
-                         Decimal(0))
+        applicable = applicable_max(scheme, row.has_procedures)
         if scheme.headline == "index":
             expected = round_half_up(published_total / applicable, scheme.score_places) if applicable else Decimal(0)
         elif scheme.headline == "mean":
@@ -201,19 +206,15 @@ def import_table(rows, scheme, criteria_set, *, block, year, name, meta, units, 
 
     from assessment.models import Period, PeriodCriteriaSet
 
-    from .analysis import FIGURE_NAMES
     from .models import Publication, sha256
     from .render import render_pdf, render_xlsx
-    from .snapshot import content_hash
+    from .snapshot import block_document, content_hash
 
     findings = audit(scheme, rows)
-    groups = [{"code": n.code, "title": n.title, "max": format(n.max_points, "f") if n.max_points is not None else ""}
-              for n in scheme.nodes if not n.is_deduction]
     document_rows = []
     for row in rows:
         unit = units[row.name]
-        applicable = sum((n.assessed_max or 0 for n in scheme.nodes if not n.is_deduction and n.applies(row.has_procedures)),
-                         Decimal(0))
+        applicable = applicable_max(scheme, row.has_procedures)
         document_rows.append({
             "unit_code": unit.code, "unit_name": row.name, "voluntary": False, "has_procedures": row.has_procedures,
             "groups": {k: v for k, v in row.groups.items() if v is not None}, "deductions": "0",
@@ -226,14 +227,7 @@ def import_table(rows, scheme, criteria_set, *, block, year, name, meta, units, 
     document = {
         "period": {"name": name, "year": year},
         "meta": meta,
-        "blocks": [{"code": block.code, "name": block.name,
-                    "criteria_set": {"code": scheme.code, "version": scheme.version, "name": scheme.name,
-                                     "headline": scheme.headline,
-                                     "figure": FIGURE_NAMES[scheme.headline],
-                                     "ranking_rule": scheme.ranking_rule, "tie_rule": scheme.tie_rule,
-                                     "decision": scheme.decision_number},
-                    "bands": [{"label": b.label, "reason": b.reason} for b in scheme.bands], "groups": groups,
-                    "criteria_titles": {}, "rows": document_rows}],
+        "blocks": [block_document(block, scheme, document_rows, rank=False)],
         "supersedes": None,
         "imported": {"note": "Số liệu nhập từ bảng kết quả đã công bố, giữ nguyên như văn bản gốc.",
                      "audit": [list(f) for f in findings]},

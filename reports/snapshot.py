@@ -80,10 +80,13 @@ def block_rows(period, *, statuses=(Assessment.Status.APPROVED,)):
     return blocks
 
 
-def block_document(block, scheme, rows):
+def block_document(block, scheme, rows, *, rank=True):
+    """One block of a publication document; ``rank=False`` keeps the ranks the rows carry (a
+    historical table as printed)."""
     groups = [{"code": n.code, "title": _text(n.title), "max": plain(n.max_points) if n.max_points is not None else ""}
               for n in scheme.nodes if not n.is_deduction]
-    rank_block(rows, [g["code"] for g in groups])
+    if rank:
+        rank_block(rows, [g["code"] for g in groups])
     return {
         "code": block.code, "name": _text(block.name),
         "criteria_set": {"code": scheme.code, "version": scheme.version, "name": _text(scheme.name),
