@@ -3,6 +3,7 @@ analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko).""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -126,7 +127,7 @@ def publication(request, pk):
     return render(request, "reports/publication.html", {
         "publication": item, "superseded_by": getattr(item, "superseded_by", None),
         "can_sign": request.user.has_perm("reports.sign") and not item.signed_sha256,
-        "seal_configured": bool(signing.settings.SEAL_PKCS12_PATH),
+        "seal_configured": bool(settings.SEAL_PKCS12_PATH),
     })
 
 
@@ -164,7 +165,7 @@ def upload_signed(request, pk):
         messages.error(request, "Phụ lục này đã có bản ký; bản đã ký không thay được.")
     elif uploaded is None:
         messages.error(request, "Chưa chọn tệp PDF đã ký.")
-    elif uploaded.size > signing.settings.SIGNED_PDF_MAX_BYTES:
+    elif uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
         messages.error(request, f"Tệp “{uploaded.name}” quá lớn.")
     else:
         data = uploaded.read()
@@ -204,7 +205,7 @@ def verify(request):
     result, digest = None, (request.GET.get("ma") or "").strip().lower()
     if request.method == "POST" and request.FILES.get("file"):
         uploaded = request.FILES["file"]
-        if uploaded.size > signing.settings.SIGNED_PDF_MAX_BYTES:
+        if uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
             messages.error(request, f"Tệp “{uploaded.name}” quá lớn để là một phụ lục.")
         else:
             digest = sha256(uploaded.read())
