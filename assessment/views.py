@@ -326,12 +326,14 @@ def decide(request, pk, verb):
             workflow.unapprove(assessment, by=request.user, reason=reason)
             messages.success(request, "Đã huỷ phê duyệt.")
         else:
-            days = int(request.POST.get("days") or 3)
-            until = timezone.now() + datetime.timedelta(days=max(1, min(days, 30)))
+            raw = request.POST.get("days") or "3"
+            if not raw.strip().isdigit():
+                raise WorkflowError(f"Số ngày mở lại “{raw}” không hợp lệ: nhập số nguyên từ 1 đến 30.")
+            until = timezone.now() + datetime.timedelta(days=max(1, min(int(raw), 30)))
             workflow.reopen(assessment, by=request.user, reason=reason, until=until)
             messages.success(request, "Đã mở lại phiếu cho đơn vị.")
-    except (WorkflowError, ValueError) as exc:
-        for message in getattr(exc, "messages", [str(exc)]):
+    except WorkflowError as exc:
+        for message in exc.messages:
             messages.error(request, message)
     return redirect("assessment:form", assessment.pk)
 

@@ -170,3 +170,13 @@ def test_history_tells_who_when_old_new_and_why(world):
     assert entries[0].what == "Tạo phiếu tự đánh giá" and entries[0].who == "Quản trị"
     own = next(e for e in entries if e.what == "Tiêu chí I.1" and e.who == "Thu Hà Lê")
     assert "Số liệu của đơn vị “Tổng số văn bản đến”: (trống) → 1.000" in own.changes
+
+
+def test_reopen_with_a_bad_number_of_days_says_so_in_vietnamese(world, login):
+    from django.urls import reverse
+
+    form = submitted(world)
+    response = login(world.admin).post(reverse("assessment:reopen", args=[form.pk]),
+                                       {"reason": "Bổ sung", "days": "ba"}, follow=True)
+    assert "Số ngày mở lại “ba” không hợp lệ: nhập số nguyên từ 1 đến 30." in response.content.decode()
+    assert Assessment.objects.get(pk=form.pk).status == S.SUBMITTED
