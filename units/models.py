@@ -8,7 +8,7 @@ class Block(models.Model):
     """
 
     code = models.SlugField("mã khối", max_length=40, unique=True)
-    name = models.CharField("tên khối", max_length=200)
+    name = models.CharField("tên khối", max_length=200, db_collation="vi")
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
     description = models.TextField("mô tả", blank=True)
 
@@ -28,7 +28,7 @@ class UnitQuerySet(models.QuerySet):
 
 class Unit(models.Model):
     code = models.CharField("mã đơn vị", max_length=40, unique=True)
-    name = models.CharField("tên đơn vị", max_length=300)
+    name = models.CharField("tên đơn vị", max_length=300, db_collation="vi")
     short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
     block = models.ForeignKey(Block, verbose_name="khối", on_delete=models.PROTECT, related_name="units")
     parent = models.ForeignKey("self", verbose_name="đơn vị cấp trên", null=True, blank=True,
