@@ -23,6 +23,7 @@ from . import workflow
 from .forms import ReviewForm, UnitForm
 from .history import history_entries
 from .models import Assessment, EvidenceFile, Period
+from .periods import criteria_changes
 from .queues import filter_by_unit_name, search_text
 from .roles import Role, has_role, is_admin, sees_everything
 from .rules import get_assessment_for
@@ -160,6 +161,10 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
                        problems=list(problems))
     context["rows"] = _rows(scheme, assessment, answers, form, own, reviewed, context["files"],
                             context["comments"], review=review)
+    set_changes = criteria_changes(assessment)
+    for row in context["rows"]:
+        row["change"] = set_changes.get(row["node"].code)
+        row["carried"] = row["answer"] is not None and row["answer"].is_carried
     context["editable"] = form is not None and not review
     context["read_only_reason"] = assessment.read_only_reason()
     user = request.user
