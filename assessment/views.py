@@ -23,8 +23,8 @@ from . import workflow
 from .forms import ReviewForm, UnitForm
 from .history import history_entries
 from .models import Assessment, EvidenceFile, Period
-from .roles import Role, has_role, is_admin, sees_everything
 from .permissions import get_assessment_for
+from .roles import Role, has_role, is_admin, sees_everything
 from .scoring import answer_rows, problems_for, score_both
 from .workflow import ConflictError, WorkflowError
 
