@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from criteria.fields import clean, stored_value
 from criteria.models import CriteriaSet
 from criteria.numbers import parse_number
 from criteria.samples import sample_answers
@@ -62,9 +63,7 @@ def stored_changes(scheme, answers, engine_answers, *, with_explanations=True):
         code = answer.criterion.code
         node = scheme.by_code[code]
         given = engine_answers.get(code, {})
-        values = {k: (v if isinstance(v, bool | str) else str(v)) for k, v in given.get("values", {}).items()}
-        values = {k: (str(parse_number(v, integer=scheme.fields[k].kind in ("count", "money")))
-                      if scheme.fields[k].kind in ("count", "money", "percent") else v) for k, v in values.items()}
+        values = {k: stored_value(clean(scheme.fields[k], v)) for k, v in given.get("values", {}).items()}
         points = parse_number(given["points"]) if "points" in given else None
         explanation = answer.explanation
         if node.documents and with_explanations and not explanation:
