@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -306,3 +307,20 @@ def whatif(request, pk):
     rows, notes = rescore_period(period, chosen) if chosen else ([], [])
     return render(request, "reports/whatif.html", {"period": period, "choices": choices, "chosen": chosen,
                                                    "rows": rows, "notes": notes})
+
+
+@login_required
+def impact(request, code, version):
+    """The criteria editor's impact preview: the what-if of the latest period that used this set
+    (another version of it), re-scored under this version."""
+    from criteria.models import CriteriaSet
+
+    criteria_set = CriteriaSet.objects.filter(code=code, version=version).first()
+    if criteria_set is None or not request.user.has_perm("criteria.edit_set"):
+        raise Http404("Không có bộ tiêu chí này.")
+    period = (Period.objects.filter(criteria_sets__criteria_set__code=code)
+              .exclude(criteria_sets__criteria_set=criteria_set).order_by("-year", "-pk").first())
+    if period is None:
+        messages.info(request, "Chưa có kỳ đánh giá nào dùng bộ tiêu chí này để so sánh.")
+        return redirect("criteria:edit", code, version)
+    return redirect(f"{reverse('reports:whatif', args=[period.pk])}?bo={criteria_set.pk}")
