@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from config import appendonly
+from config.chain import ChainedHistory
 from criteria.models import CriteriaSet, Criterion
 from units.models import Block, Membership, Unit
 
@@ -36,7 +38,7 @@ class Period(models.Model):
         "bắt buộc đính kèm bản quét phiếu có ký, đóng dấu", default=False)
     participants = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", blank=True,
                                           related_name="periods")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["-year", "name"]
@@ -140,7 +142,7 @@ class Assessment(models.Model):
     max_points = models.DecimalField("điểm tối đa áp dụng", max_digits=9, decimal_places=3, null=True, blank=True)
     classification = models.CharField("xếp loại (thẩm định)", max_length=50, blank=True)
     changed_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -204,7 +206,7 @@ class Answer(models.Model):
     self_result = models.DecimalField("điểm tự đánh giá", max_digits=9, decimal_places=3, null=True, blank=True)
     reviewed_result = models.DecimalField("điểm thẩm định", max_digits=9, decimal_places=3, null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["assessment", "criterion__order"]
@@ -241,7 +243,7 @@ class EvidenceFile(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField("tải lên lúc", default=timezone.now)
     removed = models.BooleanField("đã gỡ", default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["assessment", "uploaded_at"]
@@ -271,6 +273,10 @@ class Comment(models.Model):
     def __str__(self):
         return self.text[:60]
 
+
+# History is append-only in the database: UPDATE and DELETE refused by triggers (config.appendonly).
+for _model in (Period, Assessment, Answer, EvidenceFile):
+    appendonly.protect(_model.history.model)
 
 __all__ = ["Answer", "Assessment", "Comment", "EvidenceFile", "Period", "PeriodCriteriaSet", "ReviewerAssignment",
            "Role"]

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "simple_history",
+    "pgtrigger",
     "units",
     "criteria",
     "assessment",

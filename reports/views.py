@@ -150,9 +150,9 @@ def download(request, pk, kind):
 
 
 def _store_signed(item, data, report, *, by):
-    item.signed_pdf, item.signed_sha256 = data, sha256(data)
+    item.signed_pdf, item.signed_sha256, item.signed_trusted = data, sha256(data), report.trusted
     item.signature, item.signed_at, item.signed_by = report.as_dict(), timezone.now(), by
-    item.save()
+    item.save(update_fields=Publication.SIGNATURE_FIELDS)
 
 
 @login_required
