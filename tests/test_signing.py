@@ -87,7 +87,8 @@ def test_signature_of_another_document_is_refused(published, world, profile, sea
         signing.verify_signed(published.pdf, b"khong phai PDF")
 
 
-def test_upload_signed_then_verify_and_supersede(published, world, profile, seal_certificate, client):
+def test_upload_signed_then_verify_and_supersede(published, world, profile, seal_certificate, client, settings):
+    settings.SIGNATURE_TRUST_ROOTS = [str(seal_certificate)]  # a trusted signature is final (an untrusted one is not)
     signed = signing.seal(published.pdf)
     client.force_login(world.leader)
     url = reverse("reports:upload_signed", args=[published.pk])
