@@ -64,7 +64,7 @@ def _update_condition(model, mutable, mutable_while, vendor):
         return None
     frozen = _changed(_frozen_columns(model, mutable), vendor)
     columns = [model._meta.get_field(name).column for name in mutable]
-    return f"({frozen}) OR (NOT ({mutable_while}) AND ({_changed(columns, vendor)}))"
+    return f"(({frozen}) OR (NOT ({mutable_while}) AND ({_changed(columns, vendor)})))"
 
 
 def protect(model, *, mutable=(), mutable_while="FALSE"):
