@@ -6,3 +6,11 @@ class AssessmentConfig(AppConfig):
 
     name = "assessment"
     verbose_name = "Đánh giá"
+
+    def ready(self):
+        from django.contrib.auth.models import PermissionsMixin
+
+        from .roles import workflow_has_perm
+
+        if not getattr(PermissionsMixin.has_perm, "workflow_checked", False):
+            PermissionsMixin.has_perm = workflow_has_perm(PermissionsMixin.has_perm)

@@ -156,6 +156,8 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# History is read in the admin, never restored (config.history_admin refuses the save too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,
