@@ -67,7 +67,7 @@ def _run(modeladmin, request, queryset, verb, done):
 
 @admin.register(Period)
 class PeriodAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("name", "year", "opens_on", "deadline", "status")
+    list_display = ("name", "year_text", "opens_on", "deadline", "status")
     list_filter = ("status", "year")
     filter_horizontal = ("participants",)
     readonly_fields = ("status",)
@@ -115,6 +115,11 @@ class PeriodAdmin(ReadOnlyHistoryAdmin):
         return render(request, "admin/assessment/period/adjust.html", {
             **self.admin_site.each_context(request), "title": f"Điều chỉnh kỳ đánh giá: {period}",
             "period": period, "form": form, "opts": self.model._meta})
+
+    @admin.display(description="năm", ordering="year")
+    def year_text(self, period):
+        """A year is a label, not a quantity: 2026, never "2.026"."""
+        return str(period.year)
 
     @admin.action(description="Mở kỳ đánh giá (tạo phiếu cho các đơn vị tham gia)")
     def open_selected(self, request, queryset):

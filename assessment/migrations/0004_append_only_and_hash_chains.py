@@ -16,7 +16,7 @@ def link_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0002_roles'),
+        ('assessment', '0003_carry_forward'),
     ]
 
     operations = [
