@@ -217,10 +217,11 @@ def _insert_history(answers, *, by, reason):
                "history_change_reason": reason, "history_type": "~", "history_user_id": by.pk if by else None}
     convert = [_converter(f) for f in fields]
     now = timezone.now()
+    own = {"history_date": now, "history_change_reason": reason, "history_type": "~",
+           "history_user_id": by.pk if by else None}
     values = chain.link_values(history, [
-        {f.attname: getattr(a, f.attname) for f in fields if f.attname not in ("prev_hash", "row_hash")}
-        | {"history_date": now, "history_change_reason": reason, "history_type": "~",
-           "history_user_id": by.pk if by else None} for a in answers])
+        {f.attname: getattr(a, f.attname) for f in fields if f.attname not in (*own, "prev_hash", "row_hash")} | own
+        for a in answers])
     special["history_date"] = connection.ops.adapt_datetimefield_value(now)
     rows = [[special[f.attname] if f.attname in special else c(row[f.attname])
              for f, c in zip(fields, convert, strict=True)] for row in values]

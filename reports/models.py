@@ -9,7 +9,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
@@ -138,8 +138,17 @@ class Publication(models.Model):
         return f"{self.period} — lần {self.version}"
 
     def save(self, *args, **kwargs):
-        """Say in words what the database would refuse anyway."""
-        if self.pk is not None:
+        """A new publication joins the chain; a stored one may only receive its signature (the
+        database refuses anything else anyway; this says it in words)."""
+        if self.pk is None:
+            with transaction.atomic():
+                self.xlsx_sha256 = sha256(self.xlsx or b"")
+                last = Publication.objects.select_for_update().order_by("-pk").first()
+                self.chain_prev = last.chain_hash if last else ""
+                self.chain_hash = self.compute_chain_hash()
+                super().save(*args, **kwargs)
+            return
+        else:
             stored = Publication.objects.filter(pk=self.pk).values(*self.FROZEN, "signed_sha256", "signed_trusted").first()
             changed = [f for f in self.FROZEN if _plain(stored[f]) != _plain(getattr(self, f))]
             if stored["signed_sha256"] and stored["signed_trusted"] and self.signed_sha256 != stored["signed_sha256"]:

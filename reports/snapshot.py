@@ -155,11 +155,8 @@ def publish(period, profile, *, by, number, date, title="", reason=""):
     publication = Publication(
         period=period, version=(previous.version + 1) if previous else 1, supersedes=previous,
         correction_reason=reason, document=document, content_hash=digest, pdf=pdf, pdf_sha256=sha256(pdf),
-        xlsx=xlsx, xlsx_sha256=sha256(xlsx), published_by=by)
-    last = Publication.objects.select_for_update().order_by("-pk").first()
-    publication.chain_prev = last.chain_hash if last else ""
-    publication.chain_hash = publication.compute_chain_hash()
-    try:
+        xlsx=xlsx, published_by=by)
+    try:  # saving links it to the chain
         with transaction.atomic():
             publication.save()
     except IntegrityError as exc:  # another period's publication took the same place in the chain
