@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from config import appendonly
 from units.models import Block
 
 from .document import parse_document
@@ -291,7 +292,7 @@ class CriteriaSetRevision(models.Model):
     """One saved change to a criteria set made in the browser editor: who, when, what (in words)
     and the whole text form after it, so any earlier state can be read and compared."""
 
-    criteria_set = models.ForeignKey(CriteriaSet, verbose_name="bộ tiêu chí", on_delete=models.CASCADE,
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name="bộ tiêu chí", on_delete=models.PROTECT,
                                      related_name="revisions")
     number = models.PositiveIntegerField("lần sửa")
     changed_by = models.ForeignKey("auth.User", verbose_name="người sửa", null=True, on_delete=models.SET_NULL,
@@ -311,3 +312,7 @@ class CriteriaSetRevision(models.Model):
 
     def __str__(self):
         return f"{self.criteria_set} — lần {self.number}: {self.summary}"
+
+
+# The edit history is kept like every other history: the database refuses to change or delete it.
+appendonly.protect(CriteriaSetRevision)
