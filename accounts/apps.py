@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Tài khoản và nhật ký an ninh"
+
+    def ready(self):
+        from . import append_only, signals
+
+        signals.connect()
+        append_only.connect()
