@@ -130,7 +130,8 @@ def two_factor_setup(request):
             messages.success(request, "Đã bật xác thực hai bước.")
             return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _next(request)})
         record(Kind.TWO_FACTOR_FAILED, user=user, request=request, during="setup")
-        form.add_error("code", "Mã không đúng hoặc đã hết hạn. Kiểm tra giờ trên điện thoại rồi nhập mã mới nhất.")
+        form.add_error("code", _throttled(device) or
+                       "Mã không đúng hoặc đã hết hạn. Kiểm tra giờ trên điện thoại rồi nhập mã mới nhất.")
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "qr": twofactor.qr_svg(device), "secret": twofactor.secret_text(device),
         "required": twofactor.requires_two_factor(user), "next": _next(request),
@@ -155,9 +156,25 @@ def two_factor_verify(request):
                                           "Mỗi mã chỉ dùng được một lần.")
             return redirect(_next(request))
         record(Kind.TWO_FACTOR_FAILED, user=user, request=request)
-        form.add_error("code", "Mã xác thực không đúng, đã dùng hoặc đã hết hạn. Nhập mã mới nhất trong ứng dụng "
-                               "(hoặc một mã dự phòng chưa dùng).")
+        form.add_error("code", _throttled(twofactor.totp_device(user)) or
+                       "Mã xác thực không đúng, đã dùng hoặc đã hết hạn. Nhập mã mới nhất trong ứng dụng "
+                       "(hoặc một mã dự phòng chưa dùng).")
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)})
+
+
+def _throttled(device):
+    """After each wrong code django-otp makes the next try wait (1, 2, 4… seconds); say so."""
+    from django.utils import timezone
+
+    if device is None:
+        return None
+    device.refresh_from_db()
+    allowed, info = device.verify_is_allowed()
+    if allowed or not info or not info.get("locked_until"):
+        return None
+    seconds = max(1, round((info["locked_until"] - timezone.now()).total_seconds()))
+    return (f"Mã xác thực không đúng. Đã nhập sai {info.get('failure_count', 1)} lần liên tiếp: "
+            f"chờ {seconds} giây rồi nhập mã mới nhất.")
 
 
 def _match(user, code):
