@@ -51,7 +51,8 @@ def install(schema_editor, table):
         schema_editor.execute(
             f'CREATE OR REPLACE FUNCTION "{table}_append_only"() RETURNS trigger AS $$ '
             f"BEGIN RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP "
-            f"USING ERRCODE = 'insufficient_privilege'; END $$ LANGUAGE plpgsql"
+            f"USING ERRCODE = 'insufficient_privilege'; END $$ LANGUAGE plpgsql",
+            None,
         )
         schema_editor.execute(
             f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
