@@ -30,7 +30,7 @@ TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Ty
 
 USERS = [
     # username, full name (first, last), role, units
-    ("quantri", ("Quản trị", "hệ thống"), Role.ADMIN, []),
+    ("quantri", ("hệ thống", "Quản trị"), Role.ADMIN, []),
     ("lanhdao", ("Văn Hùng", "Nguyễn"), Role.LEADER, []),
     ("thamdinh", ("Thị Lan", "Trần"), Role.REVIEWER, []),
     ("thamdinh2", ("Minh Đức", "Phạm"), Role.REVIEWER, []),
