@@ -196,9 +196,11 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Đánh giá CNTT")
 SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(12 * 3600)))
 
 # Lock-out: AXES_FAILURE_LIMIT per account from one address, AXES_ADDRESS_FAILURE_LIMIT for all
-# accounts together from one address (password spraying).
+# accounts together from one address (password spraying), AXES_ACCOUNT_FAILURE_LIMIT for one
+# account from all addresses together.
 AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
 AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "10"))
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # Number of reverse proxies (nginx) in front of gunicorn: the client address is read from
 # X-Forwarded-For that many places from the right, and X-Forwarded-Proto tells HTTPS.

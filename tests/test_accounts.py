@@ -255,6 +255,15 @@ def test_password_spraying_from_one_address_locks_the_address(world, client, dja
     assert events(Kind.LOGIN_FAILED).filter(address="203.0.113.7").count() == 33
 
 
+def test_guessing_one_account_from_many_addresses_locks_the_account(world, client, settings):
+    limit = settings.AXES_ACCOUNT_FAILURE_LIMIT
+    statuses = [login(client, "lanhdao", f"doan-sai-{i}", REMOTE_ADDR=f"198.51.100.{i}").status_code for i in range(limit)]
+    assert statuses == [200] * (limit - 1) + [429]
+    assert login(client, "lanhdao", REMOTE_ADDR="192.0.2.200").status_code == 429
+    # Other accounts are not affected.
+    assert login(client, "canbo.b", REMOTE_ADDR="192.0.2.200").status_code == 302
+
+
 def test_the_address_is_read_behind_a_trusted_proxy(world, client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     login(client, "canbo.a", "sai", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
