@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 
 from .models import SecurityEvent
@@ -61,10 +61,8 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def _exempt(self, request):
-        if request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL):
+        if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return True
-        from django.urls import Resolver404, resolve
-
         try:
             match = resolve(request.path_info)
         except Resolver404:
