@@ -24,9 +24,9 @@ from .forms import ReviewForm, UnitForm
 from .history import history_entries
 from .models import Assessment, EvidenceFile, Period
 from .periods import criteria_changes
+from .permissions import get_assessment_for
 from .queues import filter_by_unit_name, search_text
 from .roles import Role, has_role, is_admin, sees_everything
-from .rules import get_assessment_for
 from .scoring import answer_rows, problems_for, score_both
 from .workflow import ConflictError, WorkflowError
 

@@ -3,7 +3,7 @@
 Each verb is atomic, takes the acting user as keyword-only ``by``, checks what
 it needs, and records its own history (who, when, old and new value, why).
 They are the only writers of a status; views, admin and commands call them.
-Permission (may this user do it?) is decided in ``assessment.rules``; the
+Permission (may this user do it?) is decided in ``assessment.permissions``; the
 verbs decide whether the thing can be done at all.
 """
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 from assessment import workflow
 from assessment.models import Assessment, Period, ReviewerAssignment
 from criteria.diff import diff_documents
+from criteria.document import load_yaml
 from criteria.models import CriteriaSet
-from criteria.scheme import load_yaml
 from criteria.store import save_document
 
 from .world import CRITERIA_YAML, answer, approved
