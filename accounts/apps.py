@@ -6,7 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản và nhật ký an ninh"
 
     def ready(self):
-        from . import append_only, signals
+        from . import signals
 
         signals.connect()
-        append_only.connect()

@@ -1,7 +1,9 @@
 """The security log: one row per event, never changed or removed (triggers refuse it in the
-database, see ``append_only``)."""
+database, see ``config.appendonly``)."""
 
 from django.db import models
+
+from config import appendonly
 
 
 class SecurityEvent(models.Model):
@@ -40,3 +42,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.username or '(không rõ)'}"
+
+
+appendonly.protect(SecurityEvent)
