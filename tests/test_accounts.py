@@ -174,7 +174,8 @@ def test_reviewer_must_enrol_then_logs_in_with_a_totp_code(world, client, settin
     wrong = client.post(reverse("two_factor_setup"), {"code": "000000" if totp_code(device) != "000000" else "111111"})
     assert "Đã nhập sai 1 lần liên tiếp: chờ 1 giây" in wrong.content.decode()
     time.sleep(1.1)
-    done = client.post(reverse("two_factor_setup"), {"code": totp_code(device), "next": "/"})
+    enrol_code = totp_code(device)
+    done = client.post(reverse("two_factor_setup"), {"code": enrol_code, "next": "/"})
     text = done.content.decode()
     codes = re.findall(r"<li><code>([a-z0-9]+)</code></li>", text)
     assert len(codes) == 10 and "Mỗi mã chỉ dùng được một lần" in text
@@ -186,7 +187,7 @@ def test_reviewer_must_enrol_then_logs_in_with_a_totp_code(world, client, settin
     assert response["Location"].startswith(reverse("two_factor_verify"))
     assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
     device.refresh_from_db()
-    replay = client.post(reverse("two_factor_verify"), {"code": totp_code(device)})
+    replay = client.post(reverse("two_factor_verify"), {"code": enrol_code})  # a code works once
     assert replay.status_code == 200 and "Mã xác thực không đúng" in replay.content.decode()
     time.sleep(1.1)
     ok = client.post(reverse("two_factor_verify") + "?next=/", {"code": totp_code(device, steps_ahead=1)})
