@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 
 from criteria.numbers import NumberFormatError, parse_number
 from criteria.scoring import clean_value, prepare, score_unit
+from safety.formulas import neutralize_workbook
 
 from .models import Answer, Assessment
 from .offline import OfflineFileError, _check_container, _shown, _typed
@@ -66,13 +67,20 @@ def build_template(period, criteria_set):
             if answer is None:
                 row.append(None)
             elif fld is None:
-                row.append(float(answer.points) if answer.points is not None else None)
+                row.append(_shown_points(answer.points))
             else:
                 row.append(_shown(fld, answer.values.get(fld.key)))
         sheet.append(row)
+    neutralize_workbook(book)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _shown_points(points):
+    if points is None:
+        return None
+    return float(points) if points.is_finite() and abs(points) < 10**15 else str(points)
 
 
 @dataclass

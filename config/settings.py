@@ -52,9 +52,12 @@ INSTALLED_APPS = [
     "criteria",
     "assessment",
     "reports",
+    "safety",
 ]
 
 MIDDLEWARE = [
+    # First: refuses oversized bodies, NUL bytes and floods of the verification page before anything reads them.
+    "safety.middleware.RequestLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -169,3 +172,25 @@ SEAL_PKCS12_PATH = os.environ.get("SEAL_PKCS12_PATH", "")
 SEAL_PKCS12_PASSPHRASE = os.environ.get("SEAL_PKCS12_PASSPHRASE", "")
 SIGNATURE_TRUST_ROOTS = [p for p in os.environ.get("SIGNATURE_TRUST_ROOTS", "").split(",") if p]
 SIGNED_PDF_MAX_BYTES = int(os.environ.get("SIGNED_PDF_MAX_MB", "30")) * 1024 * 1024
+
+# --- Hostile input (safety app): request-body limits, verification-page rate limit, temp files ---
+# Every request body is capped (413 beyond); uploads of files are capped per path prefix.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_MB", "2")) * 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/phieu/": 32 * 1024 * 1024,          # evidence files (20 MB) and offline workbooks, with form overhead
+    "/ky-danh-gia/": 12 * 1024 * 1024,    # the period-wide workbook
+    "/cong-bo/": 32 * 1024 * 1024,        # signed annexes
+    "/xac-minh/": 32 * 1024 * 1024,       # a copy of an annex to check
+    "/quan-tri/": 12 * 1024 * 1024,       # import-export files
+}
+VERIFY_PATH = "/xac-minh/"
+VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "30"))
+VERIFY_RATE_WINDOW = int(os.environ.get("VERIFY_RATE_WINDOW", "60"))
+BULK_MAX_BYTES = int(os.environ.get("BULK_MAX_MB", "10")) * 1024 * 1024
+# Temporary uploads go to a folder of their own, so those of a killed request can be found and removed
+# (manage.py remove_stale_files).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# History reasons are text (a reviewer's reason has no 100-character limit); see safety/text.py for the limits.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Imported xlsx files are parsed with defusedxml (openpyxl uses it when installed).
