@@ -158,6 +158,9 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Imports read only CSV, TSV and inspected xlsx; exports escape formula-like text (safety/exchange.py).
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "safety.exchange.UploadTempStorage"
 
 LOGGING = {
     "version": 1,
