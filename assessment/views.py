@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
-from criteria.numbers import vn
 from safety import text as safe_text
 from safety.cleanup import preview_dir, remove_stale_previews
 
@@ -521,7 +520,7 @@ def bulk_answers(request, pk):
                 request.POST.get("ten"), fallback="tệp")
         elif uploaded is not None and uploaded.size > settings.BULK_MAX_BYTES:
             messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” dung lượng "
-                           f"{vn(round(uploaded.size / 1048576, 1))} MB, vượt giới hạn {settings.BULK_MAX_BYTES // 1048576} MB.")
+                           f"{safe_text.megabytes(uploaded.size)} MB, vượt giới hạn {settings.BULK_MAX_BYTES // 1048576} MB.")
             return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
         elif uploaded is not None:
             data, name = uploaded.read(), safe_text.clean_filename(uploaded.name)

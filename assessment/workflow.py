@@ -17,10 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from criteria.numbers import vn
 from safety.archives import UnsafeFile
 from safety.content import check_active_content
-from safety.text import COMMENT_MAX, REASON_MAX, check_text, clean_filename
+from safety.text import COMMENT_MAX, REASON_MAX, check_text, clean_filename, megabytes
 
 from .models import Answer, Assessment, Comment, EvidenceFile, Period
 from .scoring import answer_rows, problems_for, score_both
@@ -381,7 +380,7 @@ def check_upload(uploaded, *, kind):
     refused) and active content (scripts, macros, polyglots)."""
     name = clean_filename(uploaded.name)
     if uploaded.size > settings.EVIDENCE_MAX_BYTES:
-        raise WorkflowError(f"Tệp “{name}” dung lượng {vn(round(uploaded.size / 1048576, 1))} MB, vượt giới hạn "
+        raise WorkflowError(f"Tệp “{name}” dung lượng {megabytes(uploaded.size)} MB, vượt giới hạn "
                             f"{settings.EVIDENCE_MAX_BYTES // 1048576} MB.")
     if uploaded.size == 0:
         raise WorkflowError(f"Tệp “{name}” rỗng.")

@@ -10,7 +10,9 @@
   finds those of an import never confirmed.
 """
 
+import contextlib
 import os
+import tempfile
 
 from django.conf import settings
 from import_export.formats import base_formats
@@ -42,9 +44,20 @@ class SafeXLSX(base_formats.XLSX):
 
 
 class UploadTempStorage(TempFolderStorage):
+    def remove(self):
+        with contextlib.suppress(FileNotFoundError):  # already removed when the file was refused
+            super().remove()
+
     def get_full_path(self):
-        os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
         return os.path.join(settings.FILE_UPLOAD_TEMP_DIR, os.path.basename(self.name))
+
+    def _open(self, mode="r"):
+        if self.name:
+            return open(self.get_full_path(), mode, encoding=self.encoding)
+        os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(delete=False, dir=settings.FILE_UPLOAD_TEMP_DIR, prefix="nhap-")  # noqa: SIM115
+        self.name = os.path.basename(handle.name)
+        return handle
 
 
 IMPORT_FORMATS = [base_formats.CSV, SafeXLSX, base_formats.TSV]
@@ -56,3 +69,14 @@ class SafeImportAdminMixin:
     @property
     def import_formats(self):
         return IMPORT_FORMATS
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """The reason in Vietnamese (the library's is English and only names the exception class),
+        and the temporary copy of the refused file removed at once."""
+        import_file = form.cleaned_data.get("import_file") if hasattr(form, "cleaned_data") else None
+        stored = getattr(import_file, "tmp_storage_name", None)
+        if stored:
+            UploadTempStorage(name=stored).remove()
+        reason = " ".join(getattr(e, "messages", None) or [str(e)]) if isinstance(e, ValueError) else ""
+        form.add_error("import_file", "Không đọc được tệp" + (f": {reason}" if reason else "") +
+                       ". Hãy chọn đúng định dạng (CSV, TSV hoặc Excel .xlsx) và dùng tệp xuất từ hệ thống làm mẫu.")

@@ -23,6 +23,7 @@ file name (kept)                     150
 
 import re
 import unicodedata
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -48,6 +49,13 @@ def _describe(char):
     if char in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c":
         return f"ký tự đổi chiều văn bản (U+{ord(char):04X})"
     return f"ký tự điều khiển (U+{ord(char):04X})"
+
+
+def megabytes(size):
+    """A byte count as Vietnamese megabytes with one decimal: 0,1; 2; 12,5."""
+    from criteria.numbers import vn
+
+    return vn(round(Decimal(size) / 1048576, 1))
 
 
 def _thousands(n):
