@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from safety.exchange import SafeExportAdminMixin
+
 from . import workflow
 from .models import Assessment, Comment, EvidenceFile, Period, PeriodCriteriaSet, ReviewerAssignment
 from .resources import ResultResource
@@ -54,7 +56,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ExportMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(SafeExportAdminMixin, ExportMixin, SimpleHistoryAdmin):
     """Statuses change through the workflow verbs only; results export to Excel."""
 
     resource_classes = [ResultResource]

@@ -202,6 +202,8 @@ def _check_container(data, name):
         report = inspect_zip(data, name, max_members=MAX_MEMBERS, max_total=MAX_UNPACKED, max_member=MAX_UNPACKED,
                              max_ratio=MAX_RATIO)
     except UnsafeFile as exc:
+        if exc.code == "not_zip":
+            raise OfflineFileError(f"Tệp “{name}” không phải tệp Excel .xlsx (không đọc được).") from exc
         raise OfflineFileError(exc.messages) from exc
     if "xl/workbook.xml" not in {n.lower() for n in report.names}:
         raise OfflineFileError(f"Tệp “{name}” không phải tệp Excel .xlsx (thiếu nội dung bảng tính).")

@@ -26,7 +26,8 @@ CHUNK = 64 * 1024
 
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _MACRO_NAMES = re.compile(r"(vbaproject\.bin|vbadata\.xml|(^|/)macrosheets/|(^|/)activex/|(^|/)basic/|"
-                          r"(^|/)scripts/|\.bin$)", re.IGNORECASE)
+                          r"(^|/)scripts/)", re.IGNORECASE)
+_BINARY_PART = re.compile(r"\.bin$", re.IGNORECASE)
 _MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject|ms-excel\.macrosheet|ms-office\.activeX|"
                           rb"vnd\.sun\.star\.basic|application/vnd\.sun\.xml\.basic|/script", re.IGNORECASE)
 _MACRO_SCRIPT_EVENT = re.compile(rb"script:event-listener|xlink:href=\"vnd\.sun\.star\.script", re.IGNORECASE)
@@ -60,7 +61,8 @@ def inspect_zip(data, name, *, max_members=MAX_MEMBERS, max_total=MAX_TOTAL, max
         archive = zipfile.ZipFile(source)
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
-        raise UnsafeFile(f"Tệp “{name}” không phải tệp nén hợp lệ (Office Open XML/ODF), không đọc được.") from exc
+        raise UnsafeFile(f"Tệp “{name}” không phải tệp nén hợp lệ (Office Open XML/ODF), không đọc được.",
+                         code="not_zip") from exc
     if len(members) > max_members:
         raise UnsafeFile(f"Tệp “{name}” chứa {len(members)} thành phần, vượt giới hạn {max_members}; không mở.")
     report = ZipReport(members=len(members))
@@ -93,7 +95,7 @@ def inspect_zip(data, name, *, max_members=MAX_MEMBERS, max_total=MAX_TOTAL, max
                                          "(tệp nén bất thường, có thể là “bom nén”); không mở.")
                     if report.unpacked > 1024 * 1024 and report.unpacked / packed_size > max_ratio:
                         raise UnsafeFile(f"Tệp “{name}” giải nén ra gấp hơn {max_ratio} lần dung lượng tệp "
-                                         "(có thể là “bom nén”); không mở.")
+                                         "(tệp nén bất thường, có thể là “bom nén”); không mở.")
                     if is_xml:
                         window = tail + chunk
                         if _DTD.search(window):
@@ -105,6 +107,9 @@ def inspect_zip(data, name, *, max_members=MAX_MEMBERS, max_total=MAX_TOTAL, max
                         if not allow_macros and lowered == "content.xml" and _MACRO_SCRIPT_EVENT.search(window):
                             raise UnsafeFile(f"Tệp “{name}” có gắn macro vào sự kiện; chỉ nhận tệp không có macro.")
                         tail = window[-64:]
+            if not allow_macros and _BINARY_PART.search(member_name) and not _ALLOWED_BIN.search(member_name):
+                raise UnsafeFile(f"Tệp “{name}” có chứa macro hoặc đối tượng nhúng thực thi được ({member_name[:80]}); "
+                                 "chỉ nhận tệp không có macro.")
         except UnsafeFile:
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,

@@ -63,7 +63,25 @@ class UploadTempStorage(TempFolderStorage):
 IMPORT_FORMATS = [base_formats.CSV, SafeXLSX, base_formats.TSV]
 
 
-class SafeImportAdminMixin:
+class SafeExportAdminMixin:
+    """Put first in the bases of an admin with ExportMixin: filter parameters that are not fields
+    (``?action=``, a mistyped link) get a message instead of a server error."""
+
+    def export_action(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.contrib.admin.options import IncorrectLookupParameters
+        from django.core.exceptions import FieldError, ValidationError
+        from django.shortcuts import redirect
+
+        try:
+            return super().export_action(request, *args, **kwargs)
+        except (IncorrectLookupParameters, FieldError, ValidationError, ValueError):
+            messages.error(request, "Bộ lọc trên địa chỉ trang không hợp lệ; đã bỏ bộ lọc, hãy chọn lại rồi xuất tệp.")
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_export")
+
+
+class SafeImportAdminMixin(SafeExportAdminMixin):
     """Put first in the bases of an admin with ImportMixin: only the formats read safely."""
 
     @property

@@ -73,7 +73,7 @@ def test_offline_upload(world, login, places):
     def expected(key, name):
         if key == "empty":
             return f"Tệp “{name}” rỗng"
-        return ZIP_MESSAGES.get(key, "không phải tệp nén hợp lệ")
+        return ZIP_MESSAGES.get(key, "không phải tệp Excel .xlsx")
 
     run_corpus(places, lambda f: client.post(url, {"file": f}, follow=True), expected,
                written=lambda: leftovers(places))
@@ -97,7 +97,7 @@ def test_bulk_upload(world, login, places, settings):
     def expected(key, name):
         if key == "empty":
             return f"Tệp “{name}” rỗng"
-        return ZIP_MESSAGES.get(key, "không phải tệp nén hợp lệ")
+        return ZIP_MESSAGES.get(key, "không phải tệp Excel .xlsx")
 
     run_corpus(places, lambda f: client.post(url, {"bo": world.form_a.criteria_set_id, "file": f}, follow=True),
                expected, written=lambda: leftovers(places))
