@@ -11,10 +11,10 @@ from import_export.admin import ImportExportMixin
 
 from safety.exchange import SafeImportAdminMixin
 
+from .document import DocumentError, parse_document
 from .models import Band, CriteriaSet, Criterion, EvidenceField
 from .resources import CriterionResource
 from .rules import RuleError, parse_rule
-from .scheme import DocumentError, parse_document
 from .store import activate, canonical_text, new_version
 
 
