@@ -28,7 +28,7 @@ from .periods import criteria_changes
 from .permissions import get_assessment_for
 from .queues import filter_by_unit_name, search_text
 from .roles import Role, has_role, is_admin, sees_everything
-from .scoring import answer_rows, problems_for, score_both
+from .scoring import answer_rows, problems_for, score_both_for_display
 from .workflow import ConflictError, WorkflowError
 
 
@@ -157,7 +157,7 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
 
 def _render_form(request, assessment, answers, form, *, review=False, problems=(), status=200):
     scheme = assessment.criteria_set.scheme()
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    own, reviewed = score_both_for_display(assessment, scheme, answer_rows(answers))
     context = _context(assessment, answers, form=form, own=own, reviewed=reviewed, review=review,
                        problems=list(problems))
     context["rows"] = _rows(scheme, assessment, answers, form, own, reviewed, context["files"],
@@ -268,7 +268,7 @@ def form_preview(request, pk):
         form.attach_problems(problems)
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
-    own, reviewed = score_both(assessment, scheme, rows)
+    own, reviewed = score_both_for_display(assessment, scheme, rows)
     result = reviewed if review else own
     places = scheme.points_places
     return JsonResponse({

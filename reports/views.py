@@ -278,7 +278,7 @@ def verify(request):
 @login_required
 def unit_sheet(request, assessment_pk):
     """The unit's filled official form (columns 1–7) as a PDF."""
-    from assessment.scoring import answer_rows, score_both
+    from assessment.scoring import answer_rows, score_both_for_display
     from assessment.workflow import load_answers
 
     from .render import render_unit_pdf
@@ -286,7 +286,7 @@ def unit_sheet(request, assessment_pk):
     assessment = get_assessment_for(request.user, assessment_pk)
     scheme = assessment.criteria_set.scheme()
     answers = load_answers(assessment)
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    own, reviewed = score_both_for_display(assessment, scheme, answer_rows(answers))
     by_code = {a.criterion.code: a for a in answers}
     rows = []
 
