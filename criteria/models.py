@@ -184,6 +184,9 @@ class Criterion(_FrozenGuard):
     not_assessed_reason = models.TextField("lý do không đánh giá", blank=True)
     note = models.TextField("ghi chú", blank=True)
     documents = models.TextField("tài liệu kiểm chứng cần đính kèm", blank=True)
+    method = models.TextField("cách xác định và tính điểm (như văn bản in)", blank=True)
+    data_source = models.TextField("nguồn thu thập dữ liệu", blank=True)
+    verifier = models.TextField("đơn vị phối hợp xác minh", blank=True)
     rule = models.JSONField("quy tắc chấm điểm", null=True, blank=True)
 
     class Meta:

@@ -72,6 +72,9 @@ class Node:
     not_assessed_reason: str = ""
     note: str = ""
     documents: str = ""  # the documents the unit attaches as evidence; none -> an explanation instead
+    method: str = ""  # the scoring method as the source prints it (imported tables)
+    data_source: str = ""  # "Nguồn thu thập dữ liệu"
+    verifier: str = ""  # "Đơn vị phối hợp xác minh"
     fields: tuple = ()
     rule: object = None
     children: list = field(default_factory=list)
@@ -189,7 +192,9 @@ class Scheme:
 
 # --- reading ---------------------------------------------------------------
 
-NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "documents", "fields", "rule", "children"}
+NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "documents", "fields", "rule", "children",
+             "method", "data_source", "verifier"}
+TEXT_NODE_KEYS = ("method", "data_source", "verifier")
 DOC_KEYS = {"code", "version", "name", "status", "decision", "source", "blocks", "headline",
             "rounding", "total_max", "ranking_rule", "tie_rule", "bands", "criteria"}
 
@@ -292,6 +297,8 @@ class _Reader:
                 node.not_assessed_reason = self.text(na["reason"], f"{where} (not_assessed.reason)")
         node.note = self.text(raw.get("note"), where, required=False)
         node.documents = self.text(raw.get("documents"), where, required=False)
+        for key in TEXT_NODE_KEYS:
+            setattr(node, key, self.text(raw.get(key), f"{where} ({key})", required=False))
         node.fields = self.fields(raw.get("fields"), where, code)
         if raw.get("rule") is not None:
             try:
@@ -505,6 +512,9 @@ def _node_document(node):
         data["note"] = node.note
     if node.documents:
         data["documents"] = node.documents
+    for key in TEXT_NODE_KEYS:
+        if getattr(node, key):
+            data[key] = getattr(node, key)
     if node.fields:
         data["fields"] = []
         for f in node.fields:

@@ -12,7 +12,7 @@ from units.models import Block
 
 from .models import Band, CriteriaSet, Criterion, EvidenceField, FrozenCriteriaSetError, jsonable
 from .numbers import parse_number
-from .scheme import DocumentError, dump_yaml, parse_document, to_document
+from .scheme import TEXT_NODE_KEYS, DocumentError, dump_yaml, parse_document, to_document
 
 
 def _decimal(value):
@@ -40,6 +40,9 @@ def set_to_document(criteria_set) -> dict:
             data["note"] = c.note
         if c.documents:
             data["documents"] = c.documents
+        for key in TEXT_NODE_KEYS:
+            if getattr(c, key):
+                data[key] = getattr(c, key)
         if c.id in fields:
             data["fields"] = [{"key": f.key, "label": f.label, "kind": f.kind,
                                **({"choices": f.choices} if f.choices else {})} for f in fields[c.id]]
@@ -127,6 +130,7 @@ def save_document(document):
             criteria_set=criteria_set, parent=parent, order=order, code=node.code, title=node.title,
             max_points=node.declared_max, applies_to=node.applies_to, not_assessed_points=node.not_assessed,
             not_assessed_reason=node.not_assessed_reason, note=node.note, documents=node.documents,
+            method=node.method, data_source=node.data_source, verifier=node.verifier,
             rule=jsonable(node.rule.to_data()) if node.rule else None)
         for i, f in enumerate(node.fields):
             evidence.append(EvidenceField(criterion=row, order=i, key=f.key, label=f.label, kind=f.kind,
