@@ -12,8 +12,10 @@ together with a reading of every row for the preview. A table with problems is
 refused as a whole, with every problem named by its row.
 """
 
+import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +25,9 @@ from .scheme import DocumentError, parse_document
 from .table_rules import read_rule
 
 MAX_ROWS = 5000
+MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED = 80 * 1024 * 1024
+MAX_RATIO = 100
 
 
 class TableImportError(ValueError):
@@ -128,19 +133,26 @@ def docx_tables(source):
         raise TableImportError([f"Không đọc được tệp Word: {exc.__class__.__name__}"]) from None
     except Exception as exc:  # a damaged zip or XML
         raise TableImportError([f"Không đọc được tệp Word: {exc.__class__.__name__}"]) from None
-    for t, table in enumerate(document.tables, 1):
+    from docx.oxml.ns import qn
+
+    tr, tc, p, t, span, props = qn("w:tr"), qn("w:tc"), qn("w:p"), qn("w:t"), qn("w:gridSpan"), qn("w:tcPr")
+    # Straight over the XML: python-docx's row.cells resolves the grid for every row and is
+    # several times slower than reading the table itself.
+    for number_t, table in enumerate(document.tables, 1):
         rows = []
-        for number, row in enumerate(table.rows, 1):
+        for number, row in enumerate(table._tbl.iterchildren(tr), 1):
             if number > MAX_ROWS:
-                raise TableImportError([f"Bảng thứ {t} có hơn {MAX_ROWS} dòng"])
+                raise TableImportError([f"Bảng thứ {number_t} có hơn {MAX_ROWS} dòng"])
             cells = []
-            previous = None
-            for cell in row.cells:
-                # A horizontally merged cell comes back once per grid column: keep it in the first only.
-                cells.append("" if cell._tc is previous else _cell_text(cell.text))
-                previous = cell._tc
+            for cell in row.iterchildren(tc):
+                text = "\n".join("".join(node.text or "" for node in para.iter(t)) for para in cell.iterchildren(p))
+                cells.append(_cell_text(text))
+                cell_props = cell.find(props)
+                grid = cell_props.find(span) if cell_props is not None else None
+                if grid is not None:
+                    cells.extend([""] * (int(grid.get(qn("w:val"), "1")) - 1))
             rows.append((number, cells))
-        yield f"bảng {t}", rows
+        yield f"bảng {number_t}", rows
 
 
 def find_table(tables):
@@ -575,9 +587,34 @@ def _resolve_references(roots, by_code, builder):
             reading.reading = f"Tiêu chí {node.code}: {node.reading}"
 
 
+def check_container(data, filename):
+    """Refuse before parsing what is too big, not a zip package, a zip bomb or carries macros."""
+    name = Path(str(filename)).name
+    if len(data) > MAX_BYTES:
+        raise TableImportError([f"Tệp '{name}' lớn hơn {MAX_BYTES // 1048576} MB"])
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError):
+        kind = "Excel" if name.lower().endswith(".xlsx") else "Word"
+        raise TableImportError([f"Không đọc được tệp {kind} '{name}': tệp hỏng hoặc không đúng định dạng"]) from None
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
+        raise TableImportError([f"Tệp '{name}' giải nén ra quá lớn (tệp nén bất thường), không mở"])
+    if any("vbaproject" in m.filename.lower() for m in members):
+        raise TableImportError([f"Tệp '{name}' có chứa macro; chỉ nhận .xlsx/.docx không có macro"])
+
+
 def import_table(source, filename, *, code, name) -> ImportResult:
     """Read the table of ``source`` (a path or a binary file) into a checked criteria set document."""
     suffix = Path(str(filename)).suffix.lower()
+    if suffix in (".xlsx", ".docx"):
+        if isinstance(source, str | Path):
+            source = Path(source).read_bytes()
+        elif hasattr(source, "read"):
+            source = source.read()
+        check_container(source, filename)
+        source = io.BytesIO(source)
     if suffix == ".xlsx":
         tables = xlsx_tables(source)
     elif suffix == ".docx":

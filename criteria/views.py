@@ -1,12 +1,20 @@
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+import hashlib
+import secrets
 
-from .forms import TryScoreForm, field_name, flags_name, points_name
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from .forms import TableImportConfirmForm, TableImportForm, TryScoreForm, field_name, flags_name, points_name
 from .models import CriteriaSet
-from .scheme import APPLIES_TO, FIELD_KINDS, HEADLINES, DocumentError
+from .scheme import APPLIES_TO, FIELD_KINDS, HEADLINES, DocumentError, dump_yaml, load_yaml
 from .scoring import ScoringInputError, score_unit
-from .store import canonical_text
+from .store import canonical_text, save_document
+from .table_import import TableImportError, import_table
+
+IMPORT_SESSION_KEY = "criteria_table_import"
 
 
 def _get_set(code, version):
@@ -19,8 +27,10 @@ def _get_set(code, version):
 
 @login_required
 def criteria_set_list(request):
+    from assessment.roles import is_admin
+
     sets = CriteriaSet.objects.prefetch_related("blocks").order_by("code", "-version")
-    return render(request, "criteria/list.html", {"sets": sets})
+    return render(request, "criteria/list.html", {"sets": sets, "can_import": is_admin(request.user)})
 
 
 def _rows(scheme, form, result):
@@ -81,3 +91,71 @@ def criteria_set_yaml(request, code, version):
     response = HttpResponse(canonical_text(criteria_set.document()), content_type="text/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code}-v{version}.yaml"'
     return response
+
+
+def _require_admin(user):
+    from assessment.roles import is_admin
+
+    if not is_admin(user):
+        raise PermissionDenied("Chỉ quản trị viên được nhập bảng tiêu chí.")
+
+
+@login_required
+def import_table_view(request):
+    """Upload an official table -> preview of how each row was read -> create a draft set.
+
+    The preview keeps the read document (its canonical text) in the session under a
+    token, so "Tạo bộ tiêu chí nháp" saves exactly what was shown, without a second upload.
+    """
+    _require_admin(request.user)
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirm(request)
+    form = TableImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            result = import_table(data, upload.name, code=form.cleaned_data["code"], name=form.cleaned_data["name"])
+        except TableImportError as exc:
+            context["problems"] = exc.problems
+            context["filename"] = upload.name
+            return render(request, "criteria/import.html", context, status=200)
+        text = dump_yaml(result.document)
+        token = secrets.token_hex(32)
+        request.session[IMPORT_SESSION_KEY] = {"token": token, "text": text, "filename": upload.name,
+                                               "sha256": hashlib.sha256(data).hexdigest()}
+        scheme = parse_for_preview(result.document)
+        context.update(result=result, token=token, filename=upload.name, scheme=scheme,
+                       tree=[(row["node"], row["depth"], row["rule_lines"]) for row in _rows(scheme, None, None)])
+    return render(request, "criteria/import.html", context)
+
+
+def parse_for_preview(document):
+    from .scheme import parse_document
+
+    return parse_document(document)
+
+
+def _import_confirm(request):
+    form = TableImportConfirmForm(request.POST)
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not form.is_valid() or not pending or pending.get("token") != form.cleaned_data["token"]:
+        messages.error(request, "Không tìm thấy bảng đã xem trước (có thể đã tạo rồi hoặc phiên đã hết hạn); "
+                                "hãy tải tệp lên lại.")
+        return redirect("criteria:import")
+    document = load_yaml(pending["text"])
+    if CriteriaSet.objects.filter(code=document["code"]).exists():
+        messages.error(request, f"Đã có bộ tiêu chí mã '{document['code']}'; hãy tải lên lại với mã khác.")
+        return redirect("criteria:import")
+    document["source"] = f"Nhập từ bảng tiêu chí {pending['filename']} (SHA-256 {pending['sha256'][:16]}…)"
+    try:
+        criteria_set, _ = save_document(document)
+    except (DocumentError, ValidationError) as exc:
+        for problem in getattr(exc, "problems", None) or exc.messages:
+            messages.error(request, problem)
+        return redirect("criteria:import")
+    del request.session[IMPORT_SESSION_KEY]
+    messages.success(request, f"Đã tạo bộ tiêu chí nháp {criteria_set.code} phiên bản {criteria_set.version} "
+                              f"từ tệp {pending['filename']}.")
+    return redirect("criteria:detail", criteria_set.code, criteria_set.version)

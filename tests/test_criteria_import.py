@@ -277,3 +277,76 @@ def test_command_dry_run_then_create_and_the_text_form_round_trips(tmp_path, cap
     assert canonical_text(again.document()) == text
     with pytest.raises(CommandError, match="Đã có bộ tiêu chí mã 'laocai-import'"):
         call_command("import_criteria_table", str(path), "--code", "laocai-import", "--name", "x")
+
+
+def _upload(name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.django_db
+def test_browser_upload_preview_then_create_a_draft(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from assessment.roles import Role
+
+    Group.objects.get_or_create(name=Role.ADMIN)
+    admin = django_user_model.objects.create_user("qt", password="x")
+    admin.groups.add(Group.objects.get(name=Role.ADMIN))
+    client.force_login(admin)
+    page = client.get("/tieu-chi/")
+    assert "Nhập bảng tiêu chí từ quyết định" in page.content.decode()
+    response = client.post("/tieu-chi/nhap-bang/", {"file": _upload("dti.xlsx", _national(NATIONAL).getvalue()),
+                                                     "code": "phutho-2026", "name": "DTI Phú Thọ 2026"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Xem trước: dti.xlsx" in html
+    assert "Dòng đánh số cột — bỏ qua" in html
+    assert "Tiêu chí 4 (10 điểm): Chọn mức: Trưởng ban là Chủ tịch → 10; Phó Chủ tịch → 5; Chưa có → 0" in html
+    assert "Đơn vị phối hợp xác minh: Văn phòng UBND tỉnh" in html
+    assert not CriteriaSet.objects.exists()
+    token = html.split('name="token" value="')[1].split('"')[0]
+    response = client.post("/tieu-chi/nhap-bang/", {"token": token})
+    criteria_set = CriteriaSet.objects.get(code="phutho-2026")
+    assert response.status_code == 302 and response["Location"] == "/tieu-chi/phutho-2026/v1/"
+    assert criteria_set.status == "draft" and "dti.xlsx" in criteria_set.source
+    detail = client.get(response["Location"]).content.decode()
+    assert "Nguồn thu thập dữ liệu" in detail and "Cổng Dịch vụ công quốc gia" in detail
+    assert "Đánh giá theo kết quả khảo sát của Sở Nội vụ" in detail
+    again = client.post("/tieu-chi/nhap-bang/", {"token": token}, follow=True).content.decode()
+    assert "Không tìm thấy bảng đã xem trước" in again
+    assert CriteriaSet.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_browser_bad_table_lists_every_problem_and_creates_nothing(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from assessment.roles import Role
+
+    Group.objects.get_or_create(name=Role.ADMIN)
+    admin = django_user_model.objects.create_user("qt", password="x")
+    admin.groups.add(Group.objects.get(name=Role.ADMIN))
+    client.force_login(admin)
+    rows = [("I", "Nhóm", 9), ("1", "A", 4), ("1", "B", "bốn")]
+    html = client.post("/tieu-chi/nhap-bang/", {"file": _upload("x.xlsx", _national(rows).getvalue()),
+                                                "code": "x", "name": "x"}).content.decode()
+    assert "bảng có 2 lỗi, chưa tạo gì" in html
+    assert "Dòng 7: số thứ tự 1 lặp lại trong mục I (đã có ở dòng 6)" in html
+    assert "Dòng 7: điểm tối đa &#x27;bốn&#x27; của tiêu chí I.1 không phải là số" in html
+    for name, data, message in (("x.pdf", b"%PDF-1.7", "không phải .xlsx hoặc .docx"),
+                                ("x.docx", b"PK\x03\x04 broken", "Không đọc được tệp Word"),
+                                ("x.xlsx", b"", "Tệp tải lên rỗng")):
+        html = client.post("/tieu-chi/nhap-bang/", {"file": _upload(name, data), "code": "y", "name": "y"}
+                           ).content.decode()
+        assert message in html, name
+    assert not CriteriaSet.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_administrators_import_tables(client, django_user_model):
+    user = django_user_model.objects.create_user("cb", password="x")
+    client.force_login(user)
+    assert client.get("/tieu-chi/nhap-bang/").status_code == 403
+    assert "Nhập bảng tiêu chí" not in client.get("/tieu-chi/").content.decode()
