@@ -187,6 +187,7 @@ class Criterion(_FrozenGuard):
     method = models.TextField("cách xác định và tính điểm (như văn bản in)", blank=True)
     data_source = models.TextField("nguồn thu thập dữ liệu", blank=True)
     verifier = models.TextField("đơn vị phối hợp xác minh", blank=True)
+    automatic = models.CharField("chỉ số tự động, nguồn", max_length=300, blank=True)
     rule = models.JSONField("quy tắc chấm điểm", null=True, blank=True)
 
     class Meta:
@@ -214,6 +215,7 @@ class EvidenceField(_FrozenGuard):
     label = models.TextField("nội dung")
     kind = models.CharField("kiểu", max_length=10, choices=Kind.choices)
     choices = models.JSONField("các lựa chọn", default=list, blank=True)
+    automatic = models.CharField("chỉ số tự động, nguồn", max_length=300, blank=True)
 
     class Meta:
         ordering = ["criterion", "order"]

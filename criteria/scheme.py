@@ -56,6 +56,7 @@ class Field:
     kind: str
     choices: tuple = ()
     criterion: str = ""
+    automatic: str = ""  # the system the value is imported from; units do not type it
 
     @property
     def choice_labels(self):
@@ -75,6 +76,7 @@ class Node:
     method: str = ""  # the scoring method as the source prints it (imported tables)
     data_source: str = ""  # "Nguồn thu thập dữ liệu"
     verifier: str = ""  # "Đơn vị phối hợp xác minh"
+    automatic: str = ""  # every field of this criterion is imported from this source
     fields: tuple = ()
     rule: object = None
     children: list = field(default_factory=list)
@@ -193,8 +195,8 @@ class Scheme:
 # --- reading ---------------------------------------------------------------
 
 NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "documents", "fields", "rule", "children",
-             "method", "data_source", "verifier"}
-TEXT_NODE_KEYS = ("method", "data_source", "verifier")
+             "method", "data_source", "verifier", "automatic"}
+TEXT_NODE_KEYS = ("method", "data_source", "verifier", "automatic")
 DOC_KEYS = {"code", "version", "name", "status", "decision", "source", "blocks", "headline",
             "rounding", "total_max", "ranking_rule", "tie_rule", "bands", "criteria"}
 
@@ -236,7 +238,7 @@ class _Reader:
         if extra:
             self.fail(f"{where}: khoá không hợp lệ: {', '.join(extra)}")
 
-    def fields(self, raw, where, code):
+    def fields(self, raw, where, code, automatic=""):
         result = []
         if raw is None:
             return ()
@@ -248,7 +250,7 @@ class _Reader:
             if not isinstance(item, dict):
                 self.fail(f"{fw}: phải có key, label, kind")
                 continue
-            self.unknown(item, {"key", "label", "kind", "choices"}, fw)
+            self.unknown(item, {"key", "label", "kind", "choices", "automatic"}, fw)
             key = self.text(item.get("key"), f"{fw} (key)")
             if key and not (key.replace("_", "").isalnum() and key.isascii() and key[0].isalpha()):
                 self.fail(f"{fw}: mã trường '{key}' chỉ gồm chữ cái Latin, chữ số và dấu gạch dưới")
@@ -270,7 +272,9 @@ class _Reader:
                     choices = tuple(pairs)
             elif "choices" in item:
                 self.fail(f"{fw}: chỉ trường kiểu 'choice' mới có 'choices'")
-            result.append(Field(key, self.text(item.get("label"), f"{fw} (label)"), kind, choices, code))
+            own = self.text(item.get("automatic"), f"{fw} (automatic)", required=False)
+            result.append(Field(key, self.text(item.get("label"), f"{fw} (label)"), kind, choices, code,
+                                own or automatic))
         return tuple(result)
 
     def node(self, raw, where, places, seen):
@@ -299,7 +303,7 @@ class _Reader:
         node.documents = self.text(raw.get("documents"), where, required=False)
         for key in TEXT_NODE_KEYS:
             setattr(node, key, self.text(raw.get(key), f"{where} ({key})", required=False))
-        node.fields = self.fields(raw.get("fields"), where, code)
+        node.fields = self.fields(raw.get("fields"), where, code, node.automatic)
         if raw.get("rule") is not None:
             try:
                 node.rule = parse_rule(raw["rule"], where=where)
@@ -521,6 +525,8 @@ def _node_document(node):
             item = {"key": f.key, "label": f.label, "kind": f.kind}
             if f.choices:
                 item["choices"] = [{"value": v, "label": label} for v, label in f.choices]
+            if f.automatic and f.automatic != node.automatic:
+                item["automatic"] = f.automatic
             data["fields"].append(item)
     if node.rule is not None:
         data["rule"] = node.rule.to_data()

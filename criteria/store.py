@@ -45,7 +45,8 @@ def set_to_document(criteria_set) -> dict:
                 data[key] = getattr(c, key)
         if c.id in fields:
             data["fields"] = [{"key": f.key, "label": f.label, "kind": f.kind,
-                               **({"choices": f.choices} if f.choices else {})} for f in fields[c.id]]
+                               **({"choices": f.choices} if f.choices else {}),
+                               **({"automatic": f.automatic} if f.automatic else {})} for f in fields[c.id]]
         if c.rule is not None:
             data["rule"] = c.rule
         if c.id in children:
@@ -130,11 +131,12 @@ def save_document(document):
             criteria_set=criteria_set, parent=parent, order=order, code=node.code, title=node.title,
             max_points=node.declared_max, applies_to=node.applies_to, not_assessed_points=node.not_assessed,
             not_assessed_reason=node.not_assessed_reason, note=node.note, documents=node.documents,
-            method=node.method, data_source=node.data_source, verifier=node.verifier,
+            method=node.method, data_source=node.data_source, verifier=node.verifier, automatic=node.automatic,
             rule=jsonable(node.rule.to_data()) if node.rule else None)
         for i, f in enumerate(node.fields):
             evidence.append(EvidenceField(criterion=row, order=i, key=f.key, label=f.label, kind=f.kind,
-                                          choices=[{"value": v, "label": label} for v, label in f.choices]))
+                                          choices=[{"value": v, "label": label} for v, label in f.choices],
+                                          automatic=f.automatic if f.automatic != node.automatic else ""))
         for child in node.children:
             store(child, row)
 
