@@ -210,6 +210,7 @@ class ImportedNode:
     evidence_docs: list = field(default_factory=list)
     is_deduction: bool = False
     duplicate: bool = False
+    method: str = ""
 
 
 @dataclass
@@ -471,9 +472,8 @@ def _node_document(node):
     if node.fields:
         data["fields"] = node.fields
     data["rule"] = node.rule
-    method = "\n".join(text for _, text in node.lines)
-    if method:
-        data["method"] = method
+    if node.method:
+        data["method"] = node.method
     if node.sources:
         data["data_source"] = "\n".join(node.sources)
     if node.verifiers:
@@ -514,6 +514,7 @@ def build_document(table_name, header_row, columns, rows, *, code, name, source=
         outcome = read_rule(node, keys, deduction_context=id(node) in in_deduction_group)
         node.rule, node.fields, node.note = outcome.rule, outcome.fields, outcome.note
         node.evidence_docs = outcome.documents
+        node.method = outcome.method
         node.is_deduction = outcome.deduction
         node.reading = outcome.reading
         if outcome.applies_to:

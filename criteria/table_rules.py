@@ -63,6 +63,7 @@ class Outcome:
     warnings: list = field(default_factory=list)
     deduction: bool = False
     applies_to: str = ""
+    method: str = ""  # the scoring lines as printed (evidence lines and notes go elsewhere)
 
 
 class _NoMatch(Exception):
@@ -373,7 +374,8 @@ def read_rule(node, taken_keys, *, deduction_context=False) -> Outcome:
     text = " ".join(scoring)
 
     def done(rule, reading, extra=(), warnings=(), **kw):
-        return Outcome(rule, reading, [*extra, *fields], documents, note, list(warnings), **kw)
+        return Outcome(rule, reading, [*extra, *fields], documents, note, list(warnings),
+                       method="\n".join(scoring), **kw)
 
     if deduction_context or (node.max is None and "trừ" in (text or node.title).lower()):
         try:

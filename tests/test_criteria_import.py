@@ -128,7 +128,8 @@ def test_evidence_lines_become_fields_documents_and_notes():
     assert {f.kind for f in i1.fields} == {"percent", "count"}
     assert "Cung cấp Quyết định thành lập Ban chỉ đạo CNTT" in scheme.by_code["IV.1"].documents
     assert scheme.by_code["III.1"].note.startswith("Ghi chú: Là tổng số cán bộ")
-    assert "100% trở lên: 3" in i1.method
+    assert i1.method == ("100% trở lên: 3\nTừ 80% - dưới 100% thì điểm đánh giá được tính theo công thức: "
+                         "[tỷ lệ % đạt được x điểm tối đa/100%]\nDưới 80%: 0")
 
 
 def test_the_printed_district_table_is_refused_for_its_repeated_number():
