@@ -57,6 +57,8 @@ class CriteriaSet(models.Model):
     total_max = models.DecimalField("tổng điểm tối đa", max_digits=9, decimal_places=3, null=True, blank=True)
     ranking_rule = models.TextField("quy tắc xếp hạng", blank=True)
     tie_rule = models.TextField("quy tắc đồng hạng", blank=True)
+    guidance = models.TextField("hướng dẫn, chú thích của văn bản", blank=True)
+    checks = models.JSONField("kiểm tra tính nhất quán của số liệu", default=list, blank=True)
     frozen_at = models.DateTimeField("đã dùng cho kỳ đánh giá từ", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
@@ -188,6 +190,7 @@ class Criterion(_FrozenGuard):
     data_source = models.TextField("nguồn thu thập dữ liệu", blank=True)
     verifier = models.TextField("đơn vị phối hợp xác minh", blank=True)
     automatic = models.CharField("chỉ số tự động, nguồn", max_length=300, blank=True)
+    guidance = models.TextField("hướng dẫn, chú thích", blank=True)
     rule = models.JSONField("quy tắc chấm điểm", null=True, blank=True)
 
     class Meta:

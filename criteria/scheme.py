@@ -77,6 +77,7 @@ class Node:
     data_source: str = ""  # "Nguồn thu thập dữ liệu"
     verifier: str = ""  # "Đơn vị phối hợp xác minh"
     automatic: str = ""  # every field of this criterion is imported from this source
+    guidance: str = ""  # the decision's footnotes for this criterion, shown where its figures are typed
     fields: tuple = ()
     rule: object = None
     children: list = field(default_factory=list)
@@ -148,6 +149,52 @@ class Band:
         return "mọi giá trị"
 
 
+CHECK_OPS = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
+CHECK_LEVELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A consistency check between figures ("staff with an IT degree ≤ IT staff").
+
+    An error stops the form from being saved like any bad figure; a warning is shown
+    (while typing, on review, in the batch command) but does not stop anything.
+    """
+
+    left: tuple
+    op: str
+    right: tuple
+    level: str = "error"
+    message: str = ""
+
+    def holds(self, values):
+        """True/False, or None while a figure is missing."""
+        left = right = ZERO
+        for key in self.left:
+            if values.get(key) is None:
+                return None
+            left += values[key]
+        for key in self.right:
+            if values.get(key) is None:
+                return None
+            right += values[key]
+        return {"<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right,
+                "==": left == right}[self.op], left, right
+
+    def describe(self, fields):
+        left = " + ".join(fields[k].label for k in self.left)
+        right = " + ".join(fields[k].label for k in self.right)
+        return f"{left} {CHECK_OPS[self.op]} {right}"
+
+    def failures(self, values, fields):
+        """The message when this check fails on ``values`` ([] when it holds or lacks figures)."""
+        outcome = self.holds(values)
+        if outcome is None or outcome[0]:
+            return []
+        _, left, right = outcome
+        return [f"{self.message or self.describe(fields)} ({vn(left)} {CHECK_OPS[self.op]} {vn(right)} không đúng)"]
+
+
 @dataclass(eq=False)
 class Scheme:
     code: str
@@ -167,6 +214,8 @@ class Scheme:
     tie_rule: str = ""
     bands: tuple = ()
     nodes: list = field(default_factory=list)
+    guidance: str = ""  # the decision's footnotes for the whole set (cut-off date, who counts as staff…)
+    checks: tuple = ()
 
     def __post_init__(self):
         self.by_code = {n.code: n for n in self.walk()}
@@ -195,10 +244,10 @@ class Scheme:
 # --- reading ---------------------------------------------------------------
 
 NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "documents", "fields", "rule", "children",
-             "method", "data_source", "verifier", "automatic"}
-TEXT_NODE_KEYS = ("method", "data_source", "verifier", "automatic")
+             "method", "data_source", "verifier", "automatic", "guidance"}
+TEXT_NODE_KEYS = ("method", "data_source", "verifier", "automatic", "guidance")
 DOC_KEYS = {"code", "version", "name", "status", "decision", "source", "blocks", "headline",
-            "rounding", "total_max", "ranking_rule", "tie_rule", "bands", "criteria"}
+            "rounding", "total_max", "ranking_rule", "tie_rule", "bands", "criteria", "guidance", "checks"}
 
 
 class _Reader:
@@ -344,6 +393,46 @@ class _Reader:
                 self.fail(f"Xếp loại '{low.label}' và '{high.label}': các khoảng phải nối tiếp nhau, "
                           "không chồng lấn, không bỏ trống")
         return tuple(result)
+
+
+def _checks(raw, scheme, reader):
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.fail("checks: phải là danh sách các phép kiểm tra")
+        return ()
+    result = []
+    for i, item in enumerate(raw, 1):
+        where = f"Kiểm tra số liệu thứ {i}"
+        if not isinstance(item, dict):
+            reader.fail(f"{where}: phải có left, op, right, level, message")
+            continue
+        reader.unknown(item, {"left", "op", "right", "level", "message"}, where)
+        sides = []
+        for side in ("left", "right"):
+            keys = item.get(side)
+            keys = [keys] if isinstance(keys, str) else keys
+            if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+                reader.fail(f"{where}: '{side}' phải là một hoặc nhiều mã trường số liệu")
+                keys = []
+            for key in keys:
+                fld = scheme.fields.get(key)
+                if fld is None:
+                    reader.fail(f"{where}: trường số liệu '{key}' không tồn tại")
+                elif fld.kind not in ("count", "money", "percent"):
+                    reader.fail(f"{where}: trường '{key}' là kiểu {fld.kind}, chỉ so sánh được số")
+            sides.append(tuple(keys))
+        op = item.get("op", "<=")
+        if op not in CHECK_OPS:
+            reader.fail(f"{where}: phép so sánh '{op}' không hợp lệ (có: {', '.join(CHECK_OPS)})")
+            op = "<="
+        level = item.get("level", "error")
+        if level not in CHECK_LEVELS:
+            reader.fail(f"{where}: mức '{level}' không hợp lệ (có: error, warning)")
+            level = "error"
+        result.append(Check(sides[0], op, sides[1], level,
+                            reader.text(item.get("message"), f"{where} (message)", required=False)))
+    return tuple(result)
 
 
 def _derive(scheme, reader):
@@ -492,7 +581,9 @@ def parse_document(data) -> Scheme:
         tie_rule=reader.text(data.get("tie_rule"), "tie_rule", required=False),
         bands=reader.bands(data.get("bands"), places["score"]),
         nodes=nodes,
+        guidance=reader.text(data.get("guidance"), "guidance", required=False),
     )
+    scheme.checks = _checks(data.get("checks"), scheme, reader)
     keys = [f.key for n in scheme.walk() for f in n.fields]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         reader.fail(f"Trường số liệu '{key}' bị khai báo nhiều lần")
@@ -565,6 +656,15 @@ def to_document(scheme: Scheme) -> dict:
             if b.reason:
                 item["reason"] = b.reason
             data["bands"].append(item)
+    if scheme.guidance:
+        data["guidance"] = scheme.guidance
+    if scheme.checks:
+        data["checks"] = []
+        for c in scheme.checks:
+            item = {"left": list(c.left), "op": c.op, "right": list(c.right), "level": c.level}
+            if c.message:
+                item["message"] = c.message
+            data["checks"].append(item)
     data["criteria"] = [_node_document(n) for n in scheme.nodes]
     return data
 
@@ -588,6 +688,8 @@ def _represent_decimal(dumper, value):
 
 
 _Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, lambda d, text: d.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 _Dumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", "null"))
 
 

@@ -102,6 +102,7 @@ class UnitResult:
     band: object
     rank: int | None = None
     raw_total: Decimal = ZERO
+    warnings: list = field(default_factory=list)  # failed consistency checks of level "warning"
 
     @property
     def classification(self):
@@ -293,9 +294,23 @@ def prepare(scheme, unit):
         elif rule.kind == "rate_per_day" and values.get(rule.days_field) == 0:
             problems.append(Problem(label, node.code, 0, "số ngày làm việc phải lớn hơn 0",
                                     scheme.fields[rule.days_field].label, rule.days_field))
+    for check in scheme.checks:
+        if check.level == "error":
+            for message in check.failures(values, scheme.fields):
+                key = check.left[0]
+                problems.append(Problem(label, scheme.fields[key].criterion, None, message, key=key))
     if problems:
         return None, problems
     return (values, entered, flags), []
+
+
+def consistency_warnings(scheme, values):
+    """The messages of the set's warning-level consistency checks that these figures fail."""
+    found = []
+    for check in scheme.checks:
+        if check.level == "warning":
+            found += check.failures(values, scheme.fields)
+    return found
 
 
 def scheme_applies(node):
@@ -414,7 +429,7 @@ def _score_prepared(scheme, unit, prepared):
         score = round_half_up(total, scheme.score_places)
     ordered = {code: results[code] for code in plan.order}
     return UnitResult(unit, ordered, deductions, total, max_points, score, scheme.classify(score),
-                      raw_total=raw_total)
+                      raw_total=raw_total, warnings=consistency_warnings(scheme, values))
 
 
 def score_unit(scheme, unit: UnitInput) -> UnitResult:

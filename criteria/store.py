@@ -65,6 +65,7 @@ def set_to_document(criteria_set) -> dict:
                 "bands": [{"label": b.label, "lower": _decimal(b.lower), "upper": _decimal(b.upper),
                            **({"reason": b.reason} if b.reason else {})}
                           for b in criteria_set.bands.order_by("order")],
+                "guidance": criteria_set.guidance or None, "checks": criteria_set.checks or None,
                 "criteria": [node(c) for c in children.get(None, [])]}
     document["decision"] = {k: v for k, v in document["decision"].items() if v is not None}
     return document
@@ -114,7 +115,8 @@ def save_document(document):
                         ("decision_issuer", scheme.decision_issuer), ("source", scheme.source),
                         ("headline", scheme.headline), ("points_places", scheme.points_places),
                         ("score_places", scheme.score_places), ("total_max", scheme.total_max),
-                        ("ranking_rule", scheme.ranking_rule), ("tie_rule", scheme.tie_rule)):
+                        ("ranking_rule", scheme.ranking_rule), ("tie_rule", scheme.tie_rule),
+                        ("guidance", scheme.guidance), ("checks", to_document(scheme).get("checks", []))):
         setattr(criteria_set, attr, value)
     criteria_set.save()
     criteria_set.blocks.set(blocks)
@@ -132,6 +134,7 @@ def save_document(document):
             max_points=node.declared_max, applies_to=node.applies_to, not_assessed_points=node.not_assessed,
             not_assessed_reason=node.not_assessed_reason, note=node.note, documents=node.documents,
             method=node.method, data_source=node.data_source, verifier=node.verifier, automatic=node.automatic,
+            guidance=node.guidance,
             rule=jsonable(node.rule.to_data()) if node.rule else None)
         for i, f in enumerate(node.fields):
             evidence.append(EvidenceField(criterion=row, order=i, key=f.key, label=f.label, kind=f.kind,

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from .forms import TableImportConfirmForm, TableImportForm, TryScoreForm, field_name, flags_name, points_name
 from .models import CriteriaSet
-from .scheme import APPLIES_TO, FIELD_KINDS, HEADLINES, DocumentError, dump_yaml, load_yaml
+from .scheme import APPLIES_TO, CHECK_LEVELS, FIELD_KINDS, HEADLINES, DocumentError, dump_yaml, load_yaml
 from .scoring import ScoringInputError, score_unit
 from .store import canonical_text, save_document
 from .table_import import TableImportError, import_table
@@ -82,6 +82,7 @@ def criteria_set_detail(request, code, version):
     return render(request, "criteria/detail.html", {
         "criteria_set": criteria_set, "scheme": scheme, "form": form, "result": result,
         "problems": problems, "rows": _rows(scheme, form, result), "headline_label": HEADLINES[scheme.headline],
+        "checks": [(CHECK_LEVELS[c.level], c.message or c.describe(scheme.fields)) for c in scheme.checks],
     })
 
 
