@@ -22,12 +22,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from criteria.fields import clean as clean_value
+from criteria.fields import stored_value
 from criteria.numbers import NumberFormatError, vn
-from criteria.scoring import clean_value
 from criteria.table_import import fold
 
 from .models import Answer, Assessment, IndicatorImport, IndicatorValue
-from .scoring import stored_value
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from .document import DocumentError, parse_document
 from .numbers import NumberFormatError, parse_number, plain, vn
-from .scheme import DocumentError, parse_document
 from .table_rules import read_rule
 
 MAX_ROWS = 5000

@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from .document import DocumentError, dump_yaml, load_yaml
+from .fields import FIELD_KINDS
 from .forms import TableImportConfirmForm, TableImportForm, TryScoreForm, field_name, flags_name, points_name
 from .models import CriteriaSet
-from .scheme import APPLIES_TO, CHECK_LEVELS, FIELD_KINDS, HEADLINES, DocumentError, dump_yaml, load_yaml
+from .scheme import APPLIES_TO, CHECK_LEVELS, HEADLINES
 from .scoring import ScoringInputError, score_unit
 from .store import canonical_text, save_document
 from .table_import import TableImportError, import_table
@@ -133,7 +135,7 @@ def import_table_view(request):
 
 
 def parse_for_preview(document):
-    from .scheme import parse_document
+    from .document import parse_document
 
     return parse_document(document)
 

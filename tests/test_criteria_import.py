@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from criteria.document import parse_document
 from criteria.models import CriteriaSet
-from criteria.scheme import parse_document
 from criteria.store import canonical_text, save_document
 from criteria.table_import import TableImportError, import_table
 from tests.criteria_tables import corrected, seed_table, write_docx, write_xlsx
@@ -272,7 +272,7 @@ def test_command_dry_run_then_create_and_the_text_form_round_trips(tmp_path, cap
     assert "method: " in text and "Dưới 80%: 0" in text
     criteria_set.criteria.all().delete()
     criteria_set.delete()
-    from criteria.scheme import load_yaml
+    from criteria.document import load_yaml
 
     again, _ = save_document(load_yaml(text))
     assert canonical_text(again.document()) == text

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from criteria.scheme import DocumentError, dump_yaml, load_yaml, parse_document, to_document
+from criteria.document import DocumentError, dump_yaml, load_yaml, parse_document, to_document
 from criteria.scoring import ScoringInputError, UnitInput, score_unit
 from criteria.store import canonical_text, save_document
 from tests import world as world_module

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from criteria.document import DocumentError
 from criteria.models import CriteriaSet
-from criteria.scheme import DocumentError
 from criteria.store import save_document
 from criteria.table_import import TableImportError, import_table
 
