@@ -23,6 +23,14 @@ def points_input(label):
                            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
 
 
+def levels_input(label, levels):
+    """Points held to the levels the source prints: a choice, not a free number."""
+    from .numbers import vn
+
+    return forms.ChoiceField(label=label, required=False,
+                             choices=[("", "—"), *((vn(v), f"{vn(v)} điểm") for v in levels)])
+
+
 class EvidenceInputsMixin:
     """Adds evidence inputs for a scheme's leaves to a form and reads them back as answers."""
 
@@ -36,7 +44,9 @@ class EvidenceInputsMixin:
             for fld in node.fields:
                 self.fields[field_name(fld.key, prefix)] = fld.field_kind.form_field(fld)
             if not node.is_deduction and points_for(node):
-                self.fields[points_name(node.code, points_prefix)] = points_input(f"Điểm {node.code}")
+                levels = node.rule.allowed_points(node)
+                self.fields[points_name(node.code, points_prefix)] = (
+                    points_input(f"Điểm {node.code}") if levels is None else levels_input(f"Điểm {node.code}", levels))
 
     def evidence_answers(self):
         data = self.cleaned_data

@@ -75,9 +75,17 @@ class CriterionResult:
         return self.node.code
 
     @property
+    def needs_review(self):
+        """A figure the set did not say how to score (0 of 0 undeclared): the reviewer should look."""
+        detail = self.detail
+        return bool(detail) and detail[0] == "zero_of_zero" and detail[1] is None and not self.entered
+
+    @property
     def explanation(self):
         node = self.node
         if not self.applicable:
+            if self.detail and self.detail[0] == "not_applicable":
+                return node.rule.explain(node, self.detail, self.fields)
             return f"Không áp dụng ({scheme_applies(node)})"
         if node.children:
             return f"Tổng các tiêu chí con = {vn(self.points, node.places)}"
@@ -193,6 +201,9 @@ def prepare(scheme, unit):
                     problems.append(Problem(label, code, raw, "điểm không được âm"))
                 elif points > limit:
                     problems.append(Problem(label, code, raw, f"điểm vượt điểm tối đa {vn(limit)}"))
+                elif (allowed := node.rule.allowed_points(node)) is not None and points not in allowed:
+                    problems.append(Problem(label, code, raw, "điểm chỉ được là một trong các mức "
+                                            f"{'; '.join(vn(v) for v in allowed)} (theo bộ tiêu chí)"))
                 elif points != round_half_up(points, node.places):
                     problems.append(Problem(label, code, raw, f"điểm chỉ được có tối đa {node.places} chữ số thập phân"))
                 else:
@@ -309,6 +320,8 @@ def score_prepared(scheme, unit, prepared):
         if node.code in entered:
             return CriterionResult(node, entered[node.code], node.assessed_max, True, None, True, fields)
         points, detail = node.rule.score(node, ctx)
+        if detail[0] == "not_applicable":
+            return CriterionResult(node, ZERO, ZERO, False, detail, False, fields)
         return CriterionResult(node, node.round(points), node.assessed_max, True, detail, False, fields)
 
     for node, code, score, mx, quantum in plan.direct[has_procedures]:
@@ -318,6 +331,9 @@ def score_prepared(scheme, unit, prepared):
             results[code] = CriterionResult(node, entered[code], mx, True, None, True, fields)
         else:
             points, detail = score(node, ctx)
+            if detail[0] == "not_applicable":
+                results[code] = CriterionResult(node, ZERO, ZERO, False, detail, False, fields)
+                continue
             results[code] = CriterionResult(node, points.quantize(quantum, ROUND_HALF_UP), mx, True, detail, False,
                                             fields)
     for node, source, source_groups in plan.substitutes:
