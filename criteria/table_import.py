@@ -540,6 +540,10 @@ def build_document(table_name, header_row, columns, rows, *, code, name, source=
     document["headline"] = "total"
     if builder.total_max is not None:
         document["total_max"] = builder.total_max
+        if builder.total_max == 1000:
+            # The DTI model since 2022: 1 000 points published as an index from 0 to 1, 4 decimals.
+            document["headline"] = "index"
+            document["rounding"] = {"points": 2, "score": 4}
     document["criteria"] = [_node_document(n) for n in roots]
     return document, builder.readings, builder.warnings, run_on
 

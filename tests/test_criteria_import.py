@@ -213,6 +213,13 @@ def test_national_layout_run_on_numbering_and_every_pattern():
     assert readings[14].kind == "total"
 
 
+def test_a_1000_point_table_is_an_index_to_four_decimals():
+    rows = [("I", "Chuyển đổi số", 1000), ("1", "Có chiến lược", 1000, "Có: tối đa; Không: 0"), ("", "Tổng cộng", 1000)]
+    document = import_table(_national(rows), "dti.xlsx", code="x", name="x").document
+    assert (document["headline"], document["rounding"], document["total_max"]) == ("index", {"points": 2, "score": 4},
+                                                                                   1000)
+
+
 def test_restarting_numbering_keeps_group_prefixes_and_decomposed_headers_are_recognised():
     import unicodedata
 
