@@ -203,16 +203,12 @@ def apply_indicator_file(data, name, *, period, key, source_date, by):
 
     reading = read_indicator_file(data, name, period=period, key=key)
     fld, sets = period_fields(period)[key]
-    batch = IndicatorImport.objects.create(
-        period=period, field_key=key, source=fld.automatic, file_name=Path(name).name[:255],
-        sha256=hashlib.sha256(data).hexdigest(), size=len(data), source_date=source_date, imported_by=by,
-        rows=len(reading.values))
-    IndicatorValue.objects.bulk_create([IndicatorValue(batch=batch, unit=unit, value=value, month=month or "", row=row)
-                                        for unit, (value, month, row) in reading.values.items()])
+    file_name, sha256 = Path(name).name[:255], hashlib.sha256(data).hexdigest()
     newer = IndicatorImport.objects.filter(period=period, field_key=key, source_date__gt=source_date).first()
     skipped, updated = [], 0
-    reason = (f"Chỉ số tự động ({fld.automatic}): tệp {batch.file_name}, SHA-256 {batch.sha256[:12]}…, "
-              f"số liệu ngày {source_date:%d/%m/%Y}")
+    # History keeps 100 characters of reason; the import record beside it has the whole provenance.
+    reason = (f"Chỉ số tự động: tệp {file_name[:36]}, SHA-256 {sha256[:8]}…, "
+              f"số liệu ngày {source_date:%d/%m/%Y}")[:100]
     forms = (Assessment.objects.filter(period=period, unit__in=list(reading.values), criteria_set__in=sets)
              .select_related("unit__block", "criteria_set"))
     for assessment in forms:
@@ -234,8 +230,12 @@ def apply_indicator_file(data, name, *, period, key, source_date, by):
         _save(answer, by=by, reason=reason)
         rescore(assessment, answers)
         updated += 1
-    batch.updated_forms, batch.skipped = updated, skipped
-    IndicatorImport.objects.filter(pk=batch.pk).update(updated_forms=updated, skipped=skipped)
+    # Written once, complete: the import record and its values are append-only (provenance).
+    batch = IndicatorImport.objects.create(
+        period=period, field_key=key, source=fld.automatic, file_name=file_name, sha256=sha256, size=len(data),
+        source_date=source_date, imported_by=by, rows=len(reading.values), updated_forms=updated, skipped=skipped)
+    IndicatorValue.objects.bulk_create([IndicatorValue(batch=batch, unit=unit, value=value, month=month or "", row=row)
+                                        for unit, (value, month, row) in reading.values.items()])
     return batch
 
 

@@ -338,3 +338,8 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.unit_id}: {self.value}"
+
+
+# What an automatic indicator import brought in, and from which file, is never rewritten either.
+appendonly.protect(IndicatorImport)
+appendonly.protect(IndicatorValue)

@@ -46,7 +46,8 @@ def test_import_writes_the_figure_with_provenance_and_history(auto_world, client
     assert answer(w.form_b, "I.2").self_result == Decimal("1.80")  # 30 × 3 / 50
     latest = a.history.latest()
     assert latest.history_user == w.admin
-    assert latest.history_change_reason.startswith(f"Chỉ số tự động ({SOURCE}): tệp bo-chi-so-766.csv, SHA-256 ")
+    assert latest.history_change_reason == (f"Chỉ số tự động: tệp bo-chi-so-766.csv, SHA-256 {batch.sha256[:8]}…, "
+                                            "số liệu ngày 31/10/2026")
     client.force_login(w.staff_a)
     html = client.get(f"/phieu/{w.form_a.pk}/").content.decode()
     assert "Tự động từ Bộ chỉ số 766 — Cổng Dịch vụ công quốc gia: tệp bo-chi-so-766.csv (SHA-256 " in html
@@ -165,3 +166,14 @@ def test_command_and_the_administrators_page(auto_world, client, tmp_path, capsy
         "file": SimpleUploadedFile("766.pdf", b"%PDF")})
     html = response.content.decode()
     assert "Ngày không hợp lệ (dd/mm/yyyy)." in html and "không phải .csv hoặc .xlsx" in html
+
+
+def test_the_import_record_is_append_only(auto_world):
+    from django.db import DatabaseError, transaction
+
+    batch = _import(auto_world, _csv([("STTTT", str(auto_world.period.year), "62,5")]))
+    for change in (lambda: IndicatorImport.objects.filter(pk=batch.pk).update(sha256="0" * 64),
+                   lambda: batch.values.update(value="100"), lambda: IndicatorImport.objects.all().delete()):
+        with pytest.raises(DatabaseError, match="chỉ được ghi thêm"), transaction.atomic():
+            change()
+    assert IndicatorImport.objects.get(pk=batch.pk).sha256 == batch.sha256
