@@ -645,3 +645,19 @@ def import_table(source, filename, *, code, name) -> ImportResult:
 
 def describe_max(value):
     return "" if value is None else plain(value)
+
+
+def save_imported(document, *, filename, sha256, by=None):
+    """Create the draft set of an imported table and record it as the set's first revision."""
+    from django.db import transaction
+
+    from .models import CriteriaSetRevision
+    from .store import canonical_text, save_document
+
+    with transaction.atomic():
+        criteria_set, _ = save_document(document)
+        CriteriaSetRevision.objects.create(
+            criteria_set=criteria_set, number=1, changed_by=by,
+            summary=f"Nhập từ bảng tiêu chí {Path(str(filename)).name} (SHA-256 {sha256[:16]}…)"[:500],
+            text=canonical_text(criteria_set.document()))
+    return criteria_set

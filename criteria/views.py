@@ -13,8 +13,8 @@ from .forms import TableImportConfirmForm, TableImportForm, TryScoreForm, field_
 from .models import CriteriaSet
 from .scheme import APPLIES_TO, CHECK_LEVELS, HEADLINES
 from .scoring import ScoringInputError, score_unit
-from .store import canonical_text, save_document
-from .table_import import TableImportError, import_table
+from .store import canonical_text
+from .table_import import TableImportError, import_table, save_imported
 
 IMPORT_SESSION_KEY = "criteria_table_import"
 
@@ -153,7 +153,8 @@ def _import_confirm(request):
         return redirect("criteria:import")
     document["source"] = f"Nhập từ bảng tiêu chí {pending['filename']} (SHA-256 {pending['sha256'][:16]}…)"
     try:
-        criteria_set, _ = save_document(document)
+        criteria_set = save_imported(document, filename=pending["filename"], sha256=pending["sha256"],
+                                     by=request.user)
     except (DocumentError, ValidationError) as exc:
         for problem in getattr(exc, "problems", None) or exc.messages:
             messages.error(request, problem)

@@ -322,6 +322,8 @@ def test_browser_upload_preview_then_create_a_draft(client, django_user_model):
     criteria_set = CriteriaSet.objects.get(code="phutho-2026")
     assert response.status_code == 302 and response["Location"] == "/tieu-chi/phutho-2026/v1/"
     assert criteria_set.status == "draft" and "dti.xlsx" in criteria_set.source
+    revision = criteria_set.revisions.get()
+    assert revision.changed_by == admin and revision.summary.startswith("Nhập từ bảng tiêu chí dti.xlsx (SHA-256 ")
     detail = client.get(response["Location"]).content.decode()
     assert "Nguồn thu thập dữ liệu" in detail and "Cổng Dịch vụ công quốc gia" in detail
     assert "Đánh giá theo kết quả khảo sát của Sở Nội vụ" in detail

@@ -1,3 +1,4 @@
+import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -5,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from criteria.document import DocumentError
 from criteria.models import CriteriaSet
-from criteria.store import save_document
-from criteria.table_import import TableImportError, import_table
+from criteria.table_import import TableImportError, import_table, save_imported
 
 
 class Command(BaseCommand):
@@ -25,9 +25,9 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp: {path}")
         if CriteriaSet.objects.filter(code=code).exists() and not dry_run:
             raise CommandError(f"Đã có bộ tiêu chí mã '{code}'; hãy chọn mã khác hoặc tạo phiên bản mới")
+        data = source.read_bytes()
         try:
-            with source.open("rb") as handle:
-                result = import_table(handle, source.name, code=code, name=name)
+            result = import_table(data, source.name, code=code, name=name)
         except TableImportError as exc:
             raise CommandError(f"Không nhập được {source.name}:\n  " + "\n  ".join(exc.problems)) from None
         self.stdout.write(f"Bảng tiêu chí: {result.table}, dòng tiêu đề {result.header_row}; "
@@ -41,7 +41,8 @@ class Command(BaseCommand):
             self.stdout.write("Chạy thử (--dry-run): chưa tạo bộ tiêu chí nào.")
             return
         try:
-            criteria_set, _ = save_document(result.document)
+            criteria_set = save_imported(result.document, filename=source.name,
+                                         sha256=hashlib.sha256(data).hexdigest())
         except (DocumentError, ValidationError) as exc:
             problems = getattr(exc, "problems", None) or exc.messages
             raise CommandError("Không lưu được:\n  " + "\n  ".join(problems)) from None
