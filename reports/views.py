@@ -2,11 +2,13 @@
 analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
 
 import datetime
+import hashlib
+import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 from assessment.models import Assessment, Period
 from assessment.permissions import get_assessment_for
 from assessment.workflow import WorkflowError
+from safety import text as safe_text
 
 from . import charts, integrity, signing
 from .analysis import summary
@@ -62,9 +65,17 @@ def remarks(request, assessment_pk):
     if assessment.period.publications.exists() and not request.user.has_perm("reports.publish"):
         messages.error(request, "Kết quả đã công bố; nhận xét chỉ còn lãnh đạo sửa được, để công bố bản đính chính.")
         return redirect("reports:results", assessment.period_id)
+    try:
+        strengths = safe_text.check_text(request.POST.get("strengths"), label="Nội dung thực hiện tốt",
+                                         limit=safe_text.REMARKS_MAX)
+        weaknesses = safe_text.check_text(request.POST.get("weaknesses"), label="Nội dung chưa tốt",
+                                          limit=safe_text.REMARKS_MAX)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"{assessment.unit.name}: {message} Nhận xét chưa được lưu.")
+        return redirect("reports:results", assessment.period_id)
     note, _ = Remarks.objects.get_or_create(assessment=assessment)
-    note.strengths = request.POST.get("strengths", "").strip()[:4000]
-    note.weaknesses = request.POST.get("weaknesses", "").strip()[:4000]
+    note.strengths, note.weaknesses = strengths, weaknesses
     note.edited_by = request.user
     note._change_reason = "Sửa nội dung thực hiện tốt / chưa tốt"
     note.save()
@@ -77,18 +88,27 @@ def remarks(request, assessment_pk):
 def publish_view(request, pk):
     _require(request, "reports.publish")
     period = get_object_or_404(Period, pk=pk)
-    profile = IssuingProfile.objects.filter(pk=request.POST.get("profile")).first()
+    profile_ids = safe_text.ids([request.POST.get("profile", "")])
+    profile = IssuingProfile.objects.filter(pk=profile_ids[0]).first() if profile_ids else None
     problems = []
     if profile is None:
         problems.append("Chưa chọn cơ quan ban hành, người ký (cấu hình trong trang quản trị).")
+    raw_date = safe_text.plain_parameter(request.POST.get("date"), limit=20)
     try:
-        date = datetime.date.fromisoformat(request.POST.get("date", ""))
+        date = datetime.date.fromisoformat(raw_date)
     except ValueError:
-        problems.append(f"Ngày văn bản “{request.POST.get('date', '')}” không hợp lệ.")
+        problems.append(f"Ngày văn bản “{raw_date}” không hợp lệ.")
+    texts = {}
+    for key, label, limit in (("number", "Số văn bản", safe_text.NUMBER_MAX),
+                              ("title", "Trích yếu", safe_text.TITLE_MAX),
+                              ("reason", "Lý do đính chính", safe_text.REASON_MAX)):
+        try:
+            texts[key] = safe_text.check_text(request.POST.get(key), label=label, limit=limit, multiline=key != "number")
+        except ValidationError as exc:
+            problems += exc.messages
     if not problems:
         try:
-            publication = publish(period, profile, by=request.user, number=request.POST.get("number", ""), date=date,
-                                  title=request.POST.get("title", ""), reason=request.POST.get("reason", ""))
+            publication = publish(period, profile, by=request.user, date=date, **texts)
         except WorkflowError as exc:
             problems += exc.messages
         else:
@@ -181,14 +201,14 @@ def upload_signed(request, pk):
     elif uploaded is None:
         messages.error(request, "Chưa chọn tệp PDF đã ký.")
     elif uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
-        messages.error(request, f"Tệp “{uploaded.name}” quá lớn.")
+        messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” quá lớn.")
     else:
         data = uploaded.read()
         try:
             report = signing.verify_signed(item.pdf, data)
         except signing.SignatureProblem as exc:
             for problem in exc.messages:
-                messages.error(request, f"Tệp “{uploaded.name}”: {problem}")
+                messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}”: {problem}")
         else:
             refusal = _signature_refusal(item, report)
             if refusal:
@@ -227,13 +247,19 @@ def seal(request, pk):
 
 def verify(request):
     """Anyone may check a copy: upload the PDF or type its SHA-256."""
-    result, digest = None, (request.GET.get("ma") or "").strip().lower()
+    result, digest = None, safe_text.plain_parameter(request.GET.get("ma"), limit=200).lower()
+    if digest and not re.fullmatch(r"[0-9a-f]{64}", digest):
+        messages.error(request, f"“{digest[:70]}” không phải mã SHA-256 (64 chữ số thập lục phân 0–9, a–f).")
+        digest = ""
     if request.method == "POST" and request.FILES.get("file"):
         uploaded = request.FILES["file"]
         if uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
-            messages.error(request, f"Tệp “{uploaded.name}” quá lớn để là một phụ lục.")
+            messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” quá lớn để là một phụ lục.")
         else:
-            digest = sha256(uploaded.read())
+            hasher = hashlib.sha256()
+            for chunk in uploaded.chunks():
+                hasher.update(chunk)
+            digest = hasher.hexdigest()
     if digest:
         item = (Publication.objects.filter(pdf_sha256=digest).first()
                 or Publication.objects.filter(signed_sha256=digest).first()
@@ -252,7 +278,7 @@ def verify(request):
 @login_required
 def unit_sheet(request, assessment_pk):
     """The unit's filled official form (columns 1–7) as a PDF."""
-    from assessment.scoring import answer_rows, score_both
+    from assessment.scoring import answer_rows, score_both_for_display
     from assessment.workflow import load_answers
 
     from .render import render_unit_pdf
@@ -260,7 +286,7 @@ def unit_sheet(request, assessment_pk):
     assessment = get_assessment_for(request.user, assessment_pk)
     scheme = assessment.criteria_set.scheme()
     answers = load_answers(assessment)
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    own, reviewed = score_both_for_display(assessment, scheme, answer_rows(answers))
     by_code = {a.criterion.code: a for a in answers}
     rows = []
 
@@ -289,6 +315,9 @@ def _unit_for(request, code):
     unit = get_object_or_404(Unit.objects.select_related("block"), code=code)
     user = request.user
     if not (sees_everything(user) or has_role(user, Role.REVIEWER) or unit.memberships.filter(user=user).exists()):
+        from accounts.security import refused
+
+        refused(user, "đơn vị", unit.code)
         raise Http404("Không tìm thấy đơn vị.")
     return unit
 
