@@ -13,7 +13,7 @@ from config import appendonly
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0004_append_only_and_hash_chains'),
+        ('assessment', '0005_history_reason_text'),
         ('units', '0006_commune_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
