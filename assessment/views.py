@@ -176,6 +176,7 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
     context["general_files"] = [f for f in context["files"] if f.criterion is None]
     context["general_comments"] = [c for c in context["comments"] if c.criterion is None]
     context["scan_kind"] = EvidenceFile.Kind.SIGNED_SCAN
+    context["consistency_warnings"] = (reviewed if review else own).warnings
     return render(request, "assessment/form.html", context, status=status)
 
 
@@ -278,6 +279,7 @@ def form_preview(request, pk):
         "total": f"{result.total:.{places}f}".replace(".", ","),
         "score": f"{result.score:.{scheme.score_places}f}".replace(".", ","),
         "classification": result.classification,
+        "warnings": result.warnings,
     })
 
 

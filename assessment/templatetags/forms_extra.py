@@ -66,6 +66,8 @@ def widget(bf):
 def labelled(bf):
     """An input inside its label, with its errors after it."""
     errors = format_html_join("", '<span class="field-error">{}</span>', ((e,) for e in bf.errors))
+    if bf.help_text:
+        errors = format_html('<span class="muted provenance">{}</span>{}', bf.help_text, errors)
     return format_html("<label>{}{}</label>{}", bf.label, widget(bf), errors)
 
 

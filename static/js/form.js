@@ -35,7 +35,21 @@
     });
   }
 
+  function showWarnings(warnings) {
+    var box = document.getElementById("consistency-warnings");
+    if (!box || !warnings) { return; }
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    warnings.forEach(function (text) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    box.hidden = warnings.length === 0;
+  }
+
   function showScores(result) {
+    showWarnings(result.warnings);
     var column = side === "review" ? "review" : "self";
     Object.keys(result.criteria || {}).forEach(function (code) {
       var row = document.getElementById("tc-" + code);
