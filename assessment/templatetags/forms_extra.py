@@ -1,3 +1,5 @@
+import re
+
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -35,8 +37,18 @@ def _attrs(attrs):
     return mark_safe("".join(parts))  # noqa: S308 - every part went through format_html
 
 
+_DEVELOPER_NOTE = re.compile(r"\s*\((?:xem |see )?docs/[^)]*\)|\s*\(seed \d+[^)]*\)|\s*seed \d{3}\b", re.I)
+
+
+@register.filter
+def public_note(text):
+    """A criterion's note without the developers' references ("xem docs/…", "seed 004"), which
+    mean nothing to the people filling the form."""
+    return _DEVELOPER_NOTE.sub("", text or "").strip()
+
+
 @register.simple_tag
-def widget(bf):
+def widget(bf, describedby=""):
     """A form input as HTML, written directly. The form pages carry a few hundred inputs and
     Django renders each widget through a template of its own, which made the page the slowest
     thing users do; the HTML is the same as Django's widgets give."""
@@ -44,6 +56,8 @@ def widget(bf):
     attrs = {**w.attrs, **bf.build_widget_attrs({}, w), "id": bf.auto_id}
     if bf.errors:
         attrs["aria-invalid"] = "true"
+    if describedby:
+        attrs["aria-describedby"] = describedby
     value = bf.value()
     if isinstance(w, forms.Select):
         chosen = str(value) if value is not None else ""
@@ -62,7 +76,17 @@ def widget(bf):
 
 
 @register.simple_tag
-def labelled(bf):
-    """An input inside its label, with its errors after it."""
-    errors = format_html_join("", '<span class="field-error">{}</span>', ((e,) for e in bf.errors))
-    return format_html("<label>{}{}</label>{}", bf.label, widget(bf), errors)
+def labelled(bf, warning=""):
+    """An input inside its label, with its errors (and a warning, which does not block) after
+    it, each pointed at by the input's aria-describedby."""
+    described = []
+    notes = []
+    if bf.errors:
+        described.append(f"err-{bf.auto_id}")
+        notes.append(format_html('<span class="field-error" id="err-{}">{}</span>', bf.auto_id,
+                                 " ".join(str(e) for e in bf.errors)))
+    if warning:
+        described.append(f"warn-{bf.auto_id}")
+        notes.append(format_html('<span class="field-warning" id="warn-{}">{}</span>', bf.auto_id, warning))
+    return format_html("<label>{}{}</label>{}", bf.label, widget(bf, " ".join(described)),
+                       mark_safe("".join(notes)))  # noqa: S308 - built with format_html
