@@ -83,6 +83,17 @@ def _shown(fld, value):
     return value
 
 
+KIND_MESSAGES = {
+    "count": "Ô này nhận một số nguyên không âm (ví dụ 1234).",
+    "money": "Ô này nhận số tiền là số nguyên không âm, tính bằng đồng.",
+    "percent": "Ô này nhận tỷ lệ phần trăm từ 0 đến 100.",
+    "yes_no": "Chọn Có hoặc Không trong danh sách.",
+    "choice": "Chọn một mức trong danh sách.",
+    "date": "Ô này nhận một ngày (ngày/tháng/năm).",
+    "text": "Nội dung tối đa 4.000 ký tự.",
+}
+
+
 def _validation(fld):
     if fld.kind in ("count", "money"):
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
@@ -96,7 +107,8 @@ def _validation(fld):
         rule = DataValidation(type="date", operator="greaterThan", formula1="1")
     else:
         rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="4000")
-    rule.error = f"Giá trị không hợp lệ cho “{fld.label}”."
+    # One rule serves every cell of its kind, so its message names the kind, not one field.
+    rule.error = KIND_MESSAGES.get(fld.kind, "Giá trị không hợp lệ cho ô này.")
     rule.errorTitle = "Số liệu không hợp lệ"
     rule.showErrorMessage = True
     return rule
@@ -285,6 +297,7 @@ def read_workbook(assessment, answers, data, name="tệp"):
             except NumberFormatError as exc:
                 reading.problems.append(f"Ô {cell.coordinate} (tiêu chí {node.code}, “{fld.label}”): {exc} "
                                         f"(giá trị: {cell.value})")
+                entry.setdefault("unread", {})[fld.key] = str(cell.value)
         else:
             note = sheet.cell(row=r, column=7).value
             entry["note"] = "" if note is None else str(note).strip()[:2000]
@@ -310,12 +323,17 @@ def read_workbook(assessment, answers, data, name="tệp"):
         node = scheme.by_code[code]
         new = {"values": entry["values"], "points": entry["points"], "note": entry["note"],
                "explanation": answer.explanation}
-        if (new["values"], new["points"], new["note"]) == (answer.values, answer.points, answer.note):
+        if (new["values"], new["points"], new["note"]) == (answer.values, answer.points, answer.note) \
+                and not entry.get("unread"):
             continue
         reading.changes[code] = new
         for fld in node.fields:
             old, now = answer.values.get(fld.key), new["values"].get(fld.key)
-            if old != now:
+            unread = entry.get("unread", {}).get(fld.key)
+            if unread is not None:
+                # What the cell holds, not "(trống)": the user must see the text that was refused.
+                reading.preview.append((code, fld.label, _display(fld, old), f"“{unread}” (không đọc được)"))
+            elif old != now:
                 reading.preview.append((code, fld.label, _display(fld, old), _display(fld, now)))
         if new["points"] != answer.points:
             reading.preview.append((code, "Điểm tự đánh giá", vn(answer.points) if answer.points is not None else "",

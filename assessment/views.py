@@ -40,7 +40,8 @@ def _forbid(request, assessment, message):
 def home(request):
     user = request.user
     own = (Assessment.objects.filter(unit__memberships__user=user)
-           .select_related("period", "unit", "criteria_set").order_by("-period__year", "unit__name"))
+           .select_related("period", "unit", "criteria_set").prefetch_related("period__publications")
+           .order_by("-period__year", "unit__name"))
     periods = Period.objects.none()
     if user.has_perm("assessment.list_periods"):
         periods = Period.objects.exclude(status=Period.Status.DRAFT) if not sees_everything(user) else Period.objects.all()
