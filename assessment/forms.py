@@ -66,7 +66,8 @@ class UnitForm(_AnswersForm):
             answer = self.answers[node.code]
             self.fields[f"n__{node.code}"] = forms.CharField(
                 label="Ghi chú", required=False, max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 1, "aria-label": f"Ghi chú (cột 7) tiêu chí {node.code}"}))
+                widget=forms.Textarea(attrs={"rows": 1, "aria-label": f"Ghi chú (cột 7) tiêu chí {node.code}",
+                                             "placeholder": "Ghi chú"}))
             self.initial[f"n__{node.code}"] = answer.note
             if node.documents:
                 self.fields[f"x__{node.code}"] = forms.CharField(

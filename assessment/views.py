@@ -157,7 +157,8 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
                 request_inputs = [b for b in (bound(f"rb__{node.code}"), bound(f"rbr__{node.code}")) if b is not None]
             review_inputs = [b for b in extra if b is not None]
         applies = node.applies(has_procedures)
-        leaf = not node.children and node.rule is not None and applies and not node.is_substitute
+        leaf = (not node.children and node.rule is not None and applies and not node.is_substitute
+                and not node.is_deduction)
         adjusted = answer is not None and (answer.reviewed_values is not None or answer.reviewed_points is not None
                                            or answer.poor_data)
         row_files = files_by.get(node.code, [])
