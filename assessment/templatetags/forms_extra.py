@@ -4,7 +4,8 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from assessment.history import _show
+from assessment.roles import Role, has_role
+from criteria.fields import display
 
 register = template.Library()
 
@@ -14,7 +15,7 @@ def evidence_value(values, fld):
     """A stored evidence value as people read it (1.000; 78,5; Có; the choice's words)."""
     if not values or fld.key not in values:
         return "—"
-    return _show(values.get(fld.key), fld)
+    return display(fld, values.get(fld.key))
 
 
 @register.filter
@@ -90,3 +91,9 @@ def labelled(bf, warning=""):
         notes.append(format_html('<span class="field-warning" id="warn-{}">{}</span>', bf.auto_id, warning))
     return format_html("<label>{}{}</label>{}", bf.label, widget(bf, " ".join(described)),
                        mark_safe("".join(notes)))  # noqa: S308 - built with format_html
+
+
+@register.filter
+def is_reviewer(user):
+    """For the header's "Phiếu của tôi" link."""
+    return has_role(user, Role.REVIEWER)
