@@ -4,7 +4,7 @@ Both are read from the history the verbs already write (django-simple-history), 
 nothing new has to be remembered at submission time.
 """
 
-from .history import _show
+from .history import show_value as _show
 from .models import Answer, Assessment, EvidenceFile
 
 
