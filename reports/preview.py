@@ -14,7 +14,7 @@ from .render import _context
 def first_page_pdf(document):
     from weasyprint import HTML
 
-    html = render_to_string("reports/annex.html", _context(document, "0" * 64))
+    html = render_to_string("reports/annex.html", _context(document, "BẢN XEM TRƯỚC, CHƯA CÔNG BỐ"))
     rendered = HTML(string=html, base_url=None).render()
     return rendered.copy(rendered.pages[:1]).write_pdf(), len(rendered.pages)
 

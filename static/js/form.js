@@ -230,6 +230,8 @@
         item.appendChild(document.createTextNode(" (" + result.file.size + ")"));
         list.appendChild(item);
         input.value = "";
+        var chosen = input.closest(".file-pick") && input.closest(".file-pick").querySelector(".file-name");
+        if (chosen) { chosen.textContent = "Chưa chọn tệp"; }
         var row = document.getElementById("tc-" + code);
         if (row) { row.dataset.flags = (row.dataset.flags + " tep-moi").trim(); }
       })
