@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0003_carry_forward'),
+        ('assessment', '0004_append_only_and_hash_chains'),
     ]
 
     operations = [
