@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from import_export.admin import ExportMixin
 
 from config.history_admin import ReadOnlyHistoryAdmin
+from safety.exchange import SafeExportAdminMixin
 from units.models import Unit
 
 from . import workflow
@@ -135,7 +136,7 @@ class PeriodAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ExportMixin, ReadOnlyHistoryAdmin):
+class AssessmentAdmin(SafeExportAdminMixin, ExportMixin, ReadOnlyHistoryAdmin):
     """Statuses change through the workflow verbs only; results export to Excel."""
 
     resource_classes = [ResultResource]

@@ -4,13 +4,12 @@ import datetime
 import hashlib
 import io
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
+from safety import text as safe_text
+from safety.cleanup import preview_dir, remove_stale_previews
 
 from . import workflow
 from .forms import ReviewForm, UnitForm
@@ -29,7 +30,7 @@ from .periods import criteria_changes
 from .permissions import get_assessment_for
 from .queues import filter_by_unit_name, search_text
 from .roles import Role, has_role, is_admin, sees_everything
-from .scoring import answer_rows, problems_for, score_both
+from .scoring import answer_rows, problems_for, score_both_for_display
 from .workflow import ConflictError, WorkflowError
 
 
@@ -55,8 +56,8 @@ def home(request):
 def _queue(request, period):
     forms = (Assessment.objects.visible_to(request.user).filter(period=period)
              .select_related("unit__block", "criteria_set"))
-    block = request.GET.get("khoi", "")
-    status = request.GET.get("trang-thai", "")
+    block = safe_text.plain_parameter(request.GET.get("khoi"))
+    status = safe_text.choice(request.GET.get("trang-thai", ""), Assessment.Status.values)
     if block:
         forms = forms.filter(unit__block__code=block)
     if status:
@@ -81,8 +82,8 @@ def period_detail(request, pk):
     has_bands = any(s.scheme().bands for s in {f.criteria_set for f in forms})
     return render(request, "assessment/period.html", {
         "period": period, "forms": forms, "blocks": sorted(blocks.items()),
-        "statuses": Assessment.Status.choices, "chosen_block": request.GET.get("khoi", ""),
-        "chosen_status": request.GET.get("trang-thai", ""), "q": query,
+        "statuses": Assessment.Status.choices, "chosen_block": safe_text.plain_parameter(request.GET.get("khoi")),
+        "chosen_status": safe_text.choice(request.GET.get("trang-thai", ""), Assessment.Status.values), "q": query,
         "can_approve": has_role(request.user, Role.LEADER), "is_admin": is_admin(request.user),
         "has_bands": has_bands,
     })
@@ -98,7 +99,7 @@ def approve_many(request, pk):
     query = {k: request.POST.get(k, "") for k in ("khoi", "trang-thai") if request.POST.get(k)}
     if query:
         back += "?" + urlencode(query)
-    ids = [i for i in request.POST.getlist("phieu") if i.isdigit()]
+    ids = safe_text.ids(request.POST.getlist("phieu"))
     if not ids:
         messages.error(request, "Chưa chọn phiếu nào: đánh dấu các phiếu đã thẩm định cần phê duyệt rồi bấm lại.")
         return redirect(back)
@@ -227,7 +228,7 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
     from .warnings import figure_warnings, last_year_values
 
     scheme = assessment.criteria_set.scheme()
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    own, reviewed = score_both_for_display(assessment, scheme, answer_rows(answers))
     context = _context(assessment, answers, form=form, own=own, reviewed=reviewed, review=review,
                        problems=_problem_links(form, problems))
     editable = form is not None and not review
@@ -370,7 +371,7 @@ def form_preview(request, pk):
         form.attach_problems(problems)
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
-    own, reviewed = score_both(assessment, scheme, rows)
+    own, reviewed = score_both_for_display(assessment, scheme, rows)
     result = reviewed if review else own
     places = scheme.points_places
     from .warnings import figure_warnings, last_year_values
@@ -443,10 +444,11 @@ def decide(request, pk, verb):
             workflow.unapprove(assessment, by=request.user, reason=reason)
             messages.success(request, "Đã huỷ phê duyệt.")
         else:
-            raw = request.POST.get("days") or "3"
-            if not raw.strip().isdigit():
-                raise WorkflowError(f"Số ngày mở lại “{raw}” không hợp lệ: nhập số nguyên từ 1 đến 30.")
-            until = timezone.now() + datetime.timedelta(days=max(1, min(int(raw), 30)))
+            try:
+                days = safe_text.parse_int(request.POST.get("days"), label="Số ngày mở lại", lo=1, hi=30, default=3)
+            except ValidationError as exc:
+                raise WorkflowError(exc.messages) from exc
+            until = timezone.now() + datetime.timedelta(days=days)
             workflow.reopen(assessment, by=request.user, reason=reason, until=until)
             messages.success(request, "Đã mở lại phiếu cho đơn vị.")
     except WorkflowError as exc:
@@ -462,7 +464,7 @@ def upload(request, pk):
     if not request.user.has_perm("assessment.edit_form", assessment):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
     uploaded = request.FILES.get("file")
-    code = request.POST.get("criterion", "")
+    code = safe_text.plain_parameter(request.POST.get("criterion"))
     criterion = None
     if code:
         criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first()
@@ -488,7 +490,7 @@ def upload(request, pk):
         for message in problems:
             messages.error(request, message)
     else:
-        messages.success(request, f"Đã tải lên “{uploaded.name}”.")
+        messages.success(request, f"Đã tải lên “{safe_text.clean_filename(uploaded.name)}”.")
     return redirect(reverse("assessment:form", args=[assessment.pk]) + (f"#tc-{code}" if code else ""))
 
 
@@ -528,7 +530,7 @@ def comment(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.comment_form", assessment):
         return _forbid(request, assessment, "Bạn không tham gia giải trình phiếu này.")
-    code = request.POST.get("criterion", "")
+    code = safe_text.plain_parameter(request.POST.get("criterion"))
     criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first() if code else None
     try:
         workflow.add_comment(assessment, by=request.user, text=request.POST.get("text", ""), criterion=criterion)
@@ -560,9 +562,8 @@ def offline_download(request, pk):
 
 
 def _offline_store():
-    path = Path(settings.MEDIA_ROOT) / "offline"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    remove_stale_previews()
+    return preview_dir()
 
 
 @login_required
@@ -580,16 +581,18 @@ def offline_upload(request, pk):
         if not re.fullmatch(r"[0-9a-f]{64}", confirm) or not (_offline_store() / f"{confirm}.xlsx").exists():
             messages.error(request, "Không tìm thấy tệp đã xem trước; hãy tải tệp lên lại.")
             return redirect("assessment:form", assessment.pk)
-        data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), request.POST.get("ten", "tệp")
+        data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), safe_text.clean_filename(
+            request.POST.get("ten"), fallback="tệp")
     else:
         uploaded = request.FILES.get("file")
         if uploaded is None:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect("assessment:form", assessment.pk)
+        name = safe_text.clean_filename(uploaded.name)
         if uploaded.size > MAX_BYTES:
-            messages.error(request, f"Tệp “{uploaded.name}” vượt giới hạn {MAX_BYTES // 1048576} MB.")
+            messages.error(request, f"Tệp “{name}” vượt giới hạn {MAX_BYTES // 1048576} MB.")
             return redirect("assessment:form", assessment.pk)
-        data, name = uploaded.read(), uploaded.name
+        data = uploaded.read()
     answers = workflow.load_answers(assessment)
     try:
         reading = read_workbook(assessment, answers, data, name)
@@ -599,7 +602,7 @@ def offline_upload(request, pk):
         return redirect("assessment:form", assessment.pk)
     if confirm and not reading.problems:
         versions = {key[3:]: int(value) for key, value in request.POST.items()
-                    if key.startswith("v__") and value.isdigit()}
+                    if key.startswith("v__") and re.fullmatch(r"[0-9]{1,9}", value)}
         try:
             changed = workflow.save_unit_answers(assessment, reading.changes, versions, by=request.user)
         except WorkflowError as exc:
@@ -639,10 +642,16 @@ def bulk_answers(request, pk):
     context = {"period": period, "sets": sets, "chosen": chosen}
     if request.method == "POST" and chosen:
         confirm = request.POST.get("xac-nhan", "")
+        uploaded = request.FILES.get("file")
         if confirm and re.fullmatch(r"[0-9a-f]{64}", confirm) and (_offline_store() / f"{confirm}.xlsx").exists():
-            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), request.POST.get("ten", "tệp")
-        elif request.FILES.get("file"):
-            data, name = request.FILES["file"].read(), request.FILES["file"].name
+            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), safe_text.clean_filename(
+                request.POST.get("ten"), fallback="tệp")
+        elif uploaded is not None and uploaded.size > settings.BULK_MAX_BYTES:
+            messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” dung lượng "
+                           f"{safe_text.megabytes(uploaded.size)} MB, vượt giới hạn {settings.BULK_MAX_BYTES // 1048576} MB.")
+            return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
+        elif uploaded is not None:
+            data, name = uploaded.read(), safe_text.clean_filename(uploaded.name)
         else:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")

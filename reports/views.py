@@ -2,12 +2,14 @@
 analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
 
 import datetime
+import hashlib
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from assessment.models import Assessment, Period
 from assessment.permissions import get_assessment_for
 from assessment.workflow import WorkflowError
+from safety import text as safe_text
 
 from . import charts, integrity, signing
 from .analysis import summary
@@ -66,9 +69,17 @@ def remarks(request, assessment_pk):
     if assessment.period.publications.exists() and not request.user.has_perm("reports.publish"):
         messages.error(request, "Kết quả đã công bố; nhận xét chỉ còn lãnh đạo sửa được, để công bố bản đính chính.")
         return redirect("reports:results", assessment.period_id)
+    try:
+        strengths = safe_text.check_text(request.POST.get("strengths"), label="Nội dung thực hiện tốt",
+                                         limit=safe_text.REMARKS_MAX)
+        weaknesses = safe_text.check_text(request.POST.get("weaknesses"), label="Nội dung chưa tốt",
+                                          limit=safe_text.REMARKS_MAX)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"{assessment.unit.name}: {message} Nhận xét chưa được lưu.")
+        return redirect("reports:results", assessment.period_id)
     note, _ = Remarks.objects.get_or_create(assessment=assessment)
-    note.strengths = request.POST.get("strengths", "").strip()[:4000]
-    note.weaknesses = request.POST.get("weaknesses", "").strip()[:4000]
+    note.strengths, note.weaknesses = strengths, weaknesses
     note.edited_by = request.user
     note._change_reason = "Sửa nội dung thực hiện tốt / chưa tốt"
     note.save()
@@ -78,14 +89,13 @@ def remarks(request, assessment_pk):
 
 def _publish_fields(data):
     """The publishing form read once: (profile, number, date, title, reason, problems). Dates are
-    typed dd/mm/yyyy (yyyy-mm-dd is read too)."""
+    typed dd/mm/yyyy (yyyy-mm-dd is read too); texts go through the common limits of safe_text."""
     problems = []
-    profile = None
-    if str(data.get("profile", "")).isdigit():
-        profile = IssuingProfile.objects.filter(pk=data["profile"]).first()
+    profile_ids = safe_text.ids([data.get("profile", "")])
+    profile = IssuingProfile.objects.filter(pk=profile_ids[0]).first() if profile_ids else None
     if profile is None:
         problems.append("Chưa chọn cơ quan ban hành, người ký (cấu hình trong trang quản trị).")
-    raw = (data.get("date") or "").strip()
+    raw = safe_text.plain_parameter(data.get("date"), limit=20).strip()
     date = None
     for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
@@ -94,9 +104,17 @@ def _publish_fields(data):
         except ValueError:
             continue
     if date is None:
-        problems.append(f"Ngày văn bản “{raw}” không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 05/01/2021.")
-    return (profile, (data.get("number") or "").strip()[:60], date, (data.get("title") or "")[:300],
-            (data.get("reason") or "")[:4000], problems)
+        problems.append(f"Ngày văn bản “{raw}” không hợp lệ. Nhập theo dạng ngày/tháng/năm, ví dụ 05/01/2021.")
+    texts = {}
+    for key, label, limit in (("number", "Số văn bản", safe_text.NUMBER_MAX),
+                              ("title", "Trích yếu", safe_text.TITLE_MAX),
+                              ("reason", "Lý do đính chính", safe_text.REASON_MAX)):
+        try:
+            texts[key] = safe_text.check_text(data.get(key), label=label, limit=limit, multiline=key != "number")
+        except ValidationError as exc:
+            problems += exc.messages
+            texts[key] = ""
+    return profile, texts["number"].strip(), date, texts["title"], texts["reason"], problems
 
 
 @login_required
@@ -247,14 +265,14 @@ def upload_signed(request, pk):
     elif uploaded is None:
         messages.error(request, "Chưa chọn tệp PDF đã ký.")
     elif uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
-        messages.error(request, f"Tệp “{uploaded.name}” quá lớn.")
+        messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” quá lớn.")
     else:
         data = uploaded.read()
         try:
             report = signing.verify_signed(item.pdf, data)
         except signing.SignatureProblem as exc:
             for problem in exc.messages:
-                messages.error(request, f"Tệp “{uploaded.name}”: {problem}")
+                messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}”: {problem}")
         else:
             refusal = _signature_refusal(item, report)
             if refusal:
@@ -293,13 +311,19 @@ def seal(request, pk):
 
 def verify(request):
     """Anyone may check a copy: upload the PDF or type its SHA-256."""
-    result, digest = None, (request.GET.get("ma") or "").strip().lower()
+    result, digest = None, safe_text.plain_parameter(request.GET.get("ma"), limit=200).lower()
+    if digest and not re.fullmatch(r"[0-9a-f]{64}", digest):
+        messages.error(request, f"“{digest[:70]}” không phải mã SHA-256 (64 chữ số thập lục phân 0–9, a–f).")
+        digest = ""
     if request.method == "POST" and request.FILES.get("file"):
         uploaded = request.FILES["file"]
         if uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
-            messages.error(request, f"Tệp “{uploaded.name}” quá lớn để là một phụ lục.")
+            messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” quá lớn để là một phụ lục.")
         else:
-            digest = sha256(uploaded.read())
+            hasher = hashlib.sha256()
+            for chunk in uploaded.chunks():
+                hasher.update(chunk)
+            digest = hasher.hexdigest()
     if digest:
         item = (Publication.objects.filter(pdf_sha256=digest).first()
                 or Publication.objects.filter(signed_sha256=digest).first()
@@ -318,7 +342,7 @@ def verify(request):
 @login_required
 def unit_sheet(request, assessment_pk):
     """The unit's filled official form (columns 1–7) as a PDF."""
-    from assessment.scoring import answer_rows, score_both
+    from assessment.scoring import answer_rows, score_both_for_display
     from assessment.workflow import load_answers
 
     from .render import render_unit_pdf
@@ -326,7 +350,7 @@ def unit_sheet(request, assessment_pk):
     assessment = get_assessment_for(request.user, assessment_pk)
     scheme = assessment.criteria_set.scheme()
     answers = load_answers(assessment)
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    own, reviewed = score_both_for_display(assessment, scheme, answer_rows(answers))
     by_code = {a.criterion.code: a for a in answers}
     rows = []
 

@@ -84,7 +84,7 @@ def test_publish_view_names_what_is_wrong(world, profile, login):
     assert "Chưa có phiếu nào được phê duyệt; chưa công bố được." in html
     approved(world, world.form_a, world.staff_a)
     html = client.post(url, {"profile": profile.pk, "number": "", "date": "32/01/2021"}, follow=True).content.decode()
-    assert "Ngày văn bản “32/01/2021” không hợp lệ" in html
+    assert "Ngày văn bản “32/01/2021” không hợp lệ." in html
     html = client.post(url, {"profile": profile.pk, "number": " ", "date": "05/01/2021"}, follow=True).content.decode()
     assert "Cần nhập số văn bản công bố." in html
     # Without the explicit confirmation a POST only shows what would be published.

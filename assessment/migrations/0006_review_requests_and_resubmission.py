@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0004_append_only_and_hash_chains'),
+        ('assessment', '0005_history_reason_text'),
     ]
 
     operations = [
