@@ -99,8 +99,9 @@ def approve_many(request, pk):
     query = {k: request.POST.get(k, "") for k in ("khoi", "trang-thai") if request.POST.get(k)}
     if query:
         back += "?" + urlencode(query)
-    ids = safe_text.ids(request.POST.getlist("phieu"))
-    if not ids:
+    ticked = request.POST.getlist("phieu")
+    ids = safe_text.ids(ticked)
+    if not ticked:
         messages.error(request, "Chưa chọn phiếu nào: đánh dấu các phiếu đã thẩm định cần phê duyệt rồi bấm lại.")
         return redirect(back)
     chosen = [a for a in Assessment.objects.visible_to(request.user).filter(period=period, pk__in=ids)
@@ -108,7 +109,7 @@ def approve_many(request, pk):
     approved, refused = workflow.approve_many(chosen, by=request.user)
     if approved:
         messages.success(request, f"Đã phê duyệt {len(approved)} phiếu.")
-    skipped = len(ids) - len(chosen)
+    skipped = len(ticked) - len(chosen)
     if skipped:
         refused.append(f"{skipped} phiếu chưa thẩm định xong hoặc không thuộc quyền phê duyệt, đã bỏ qua.")
     for message in refused:
