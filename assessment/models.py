@@ -146,6 +146,7 @@ class Assessment(models.Model):
     reviewed_score = models.DecimalField("kết quả thẩm định", max_digits=9, decimal_places=4, null=True, blank=True)
     max_points = models.DecimalField("điểm tối đa áp dụng", max_digits=9, decimal_places=3, null=True, blank=True)
     classification = models.CharField("xếp loại (thẩm định)", max_length=50, blank=True)
+    submission_count = models.PositiveIntegerField("số lần nộp", default=0)
     changed_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     history = HistoricalRecords(bases=[ChainedHistory])
 
@@ -162,6 +163,15 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period}"
+
+    @property
+    def resubmitted(self):
+        """Submitted again after a return ("Đã nộp lại"), waiting for the reviewer."""
+        return self.status == self.Status.SUBMITTED and self.submission_count > 1
+
+    @property
+    def queue_label(self):
+        return "Đã nộp lại, chờ thẩm định" if self.resubmitted else self.get_status_display()
 
     @property
     def reopened(self):
@@ -208,6 +218,9 @@ class Answer(models.Model):
     reviewed_values = models.JSONField("số liệu thẩm định", null=True, blank=True)
     reviewed_points = models.DecimalField("điểm thẩm định nhập", max_digits=9, decimal_places=3, null=True, blank=True)
     poor_data = models.BooleanField("số liệu không đảm bảo chất lượng", default=False)
+    review_reason = models.TextField("lý do điều chỉnh của thẩm định", blank=True)
+    request = models.TextField("nội dung cần bổ sung (thẩm định yêu cầu)", blank=True,
+                               help_text="Không trống nghĩa là tiêu chí được đánh dấu “cần bổ sung”.")
     self_result = models.DecimalField("điểm tự đánh giá", max_digits=9, decimal_places=3, null=True, blank=True)
     reviewed_result = models.DecimalField("điểm thẩm định", max_digits=9, decimal_places=3, null=True, blank=True)
     carried_values = models.JSONField(
