@@ -225,6 +225,8 @@ if TRUSTED_PROXY_COUNT:
 
 # HTTPS: redirect, HSTS, Secure cookies with the __Host- prefix (bound to this host, path /).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# A load balancer's health probe over plain HTTP is answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
