@@ -276,7 +276,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khong-tra-loi@localho
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 
 # The security log is also written to the application log as one JSON object per line.
-LOGGING.setdefault("loggers", {})["security"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+LOGGING.setdefault("loggers", {})["security"] = {
+    "handlers": ["console"], "level": os.environ.get("SECURITY_LOG_LEVEL", "INFO"), "propagate": False}
 
 # --- Hostile input (safety app): request-body limits, verification-page rate limit, temp files ---
 # Every request body is capped (413 beyond); uploads of files are capped per path prefix.
