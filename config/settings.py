@@ -225,6 +225,8 @@ if TRUSTED_PROXY_COUNT:
 
 # HTTPS: redirect, HSTS, Secure cookies with the __Host- prefix (bound to this host, path /).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# A load balancer's health probe over plain HTTP is answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
@@ -274,7 +276,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khong-tra-loi@localho
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 
 # The security log is also written to the application log as one JSON object per line.
-LOGGING.setdefault("loggers", {})["security"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+LOGGING.setdefault("loggers", {})["security"] = {
+    "handlers": ["console"], "level": os.environ.get("SECURITY_LOG_LEVEL", "INFO"), "propagate": False}
 
 # --- Hostile input (safety app): request-body limits, verification-page rate limit, temp files ---
 # Every request body is capped (413 beyond); uploads of files are capped per path prefix.
