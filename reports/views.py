@@ -315,6 +315,9 @@ def _unit_for(request, code):
     unit = get_object_or_404(Unit.objects.select_related("block"), code=code)
     user = request.user
     if not (sees_everything(user) or has_role(user, Role.REVIEWER) or unit.memberships.filter(user=user).exists()):
+        from accounts.security import refused
+
+        refused(user, "đơn vị", unit.code)
         raise Http404("Không tìm thấy đơn vị.")
     return unit
 
