@@ -42,7 +42,11 @@ def body_limit(path):
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR") or "?"
+    """The client's address as the lock-out sees it (behind ``TRUSTED_PROXY_COUNT`` proxies, from
+    X-Forwarded-For), so all of nginx's clients do not share one allowance."""
+    from accounts.security import client_ip
+
+    return client_ip(request) or "?"
 
 
 class RequestLimitMiddleware:
