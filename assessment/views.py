@@ -565,7 +565,6 @@ def offline_download(request, pk):
 
 
 def _offline_store():
-    remove_stale_previews()
     return preview_dir()
 
 
@@ -579,6 +578,7 @@ def offline_upload(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.edit_form", assessment):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
+    remove_stale_previews()
     confirm = request.POST.get("xac-nhan", "")
     if confirm:
         if not re.fullmatch(r"[0-9a-f]{64}", confirm) or not (_offline_store() / f"{confirm}.xlsx").exists():
@@ -644,6 +644,7 @@ def bulk_answers(request, pk):
         return response
     context = {"period": period, "sets": sets, "chosen": chosen}
     if request.method == "POST" and chosen:
+        remove_stale_previews()
         confirm = request.POST.get("xac-nhan", "")
         uploaded = request.FILES.get("file")
         if confirm and re.fullmatch(r"[0-9a-f]{64}", confirm) and (_offline_store() / f"{confirm}.xlsx").exists():

@@ -5,6 +5,7 @@ Defaults suit a developer's machine: SQLite next to the code, DEBUG off unless
 ``DATABASE_URL`` (e.g. ``postgres://user@host:5432/name``).
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -296,7 +297,9 @@ BULK_MAX_BYTES = int(os.environ.get("BULK_MAX_MB", "10")) * 1024 * 1024
 # Temporary uploads go to a folder of their own, so those of a killed request can be found and removed
 # (manage.py remove_stale_files).
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "upload-tmp"))
-Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# (a read-only checkout: the deployment points FILE_UPLOAD_TEMP_DIR elsewhere)
+with contextlib.suppress(OSError):
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # History reasons are text (a reviewer's reason has no 100-character limit); see safety/text.py for the limits.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Imported xlsx files are parsed with defusedxml (openpyxl uses it when installed).
