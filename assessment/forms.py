@@ -24,6 +24,23 @@ class _AnswersForm(EvidenceInputsMixin, forms.Form):
             self.fields[version_name(code)] = forms.IntegerField(widget=forms.HiddenInput, initial=answer.version,
                                                                  required=False)
 
+    def mark_automatic(self, prefix, *, disable):
+        """Automatic figures show where they came from; the unit cannot change them."""
+        if not any(getattr(f, "automatic", "") for f in self.scheme.fields.values()):
+            return
+        from .indicators import describe, provenance
+
+        found = provenance(self.assessment)
+        for key, fld in self.scheme.fields.items():
+            name = field_name(key, prefix)
+            if not getattr(fld, "automatic", "") or name not in self.fields:
+                continue
+            origin = found.get(key)
+            self.fields[name].help_text = (describe(*origin) if origin else
+                                           f"Chỉ số tự động ({fld.automatic}): chưa có số liệu nhập từ nguồn")
+            if disable:
+                self.fields[name].disabled = True
+
     def applicable_leaves(self):
         has_procedures = self.assessment.unit.has_procedures
         return [n for n in self.scheme.leaves
@@ -80,6 +97,7 @@ class UnitForm(_AnswersForm):
         for name in list(self.fields):
             if name.startswith(("f__", "p__")) and name.split("__", 1)[1] not in self._applicable_keys():
                 del self.fields[name]
+        self.mark_automatic("f", disable=True)
 
     def _applicable_keys(self):
         if not hasattr(self, "_keys"):
@@ -125,6 +143,7 @@ class ReviewForm(_AnswersForm):
                                                                  initial=bool(answer.request))
             self.fields[f"rbr__{node.code}"] = forms.CharField(label="Nội dung cần bổ sung", required=False,
                                                                max_length=2000, initial=answer.request)
+        self.mark_automatic("rf", disable=False)
 
     def changes(self):
         changes, problems = {}, []

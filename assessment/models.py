@@ -306,3 +306,53 @@ for _model in (Period, Assessment, Answer, EvidenceFile):
 
 __all__ = ["Answer", "Assessment", "Comment", "EvidenceFile", "Period", "PeriodCriteriaSet", "ReviewerAssignment",
            "Role"]
+
+
+class IndicatorImport(models.Model):
+    """One imported file of an automatic indicator (e.g. the QĐ 766 public-service index), kept with
+    its provenance: what it is, which file (and its hash), who imported it, when, and the source's date."""
+
+    period = models.ForeignKey(Period, verbose_name="kỳ đánh giá", on_delete=models.PROTECT,
+                               related_name="indicator_imports")
+    field_key = models.CharField("mã trường số liệu", max_length=60)
+    source = models.CharField("nguồn", max_length=300)
+    file_name = models.CharField("tên tệp", max_length=255)
+    sha256 = models.CharField("mã băm SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    source_date = models.DateField("số liệu của nguồn tính đến ngày")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người nhập", on_delete=models.PROTECT,
+                                    related_name="+")
+    imported_at = models.DateTimeField("nhập lúc", default=timezone.now)
+    rows = models.PositiveIntegerField("số dòng dùng", default=0)
+    updated_forms = models.PositiveIntegerField("số phiếu được cập nhật", default=0)
+    skipped = models.JSONField("phiếu không cập nhật (lý do)", default=list, blank=True)
+
+    class Meta:
+        ordering = ["-source_date", "-imported_at"]
+        verbose_name = "lần nhập chỉ số tự động"
+        verbose_name_plural = "các lần nhập chỉ số tự động"
+
+    def __str__(self):
+        return f"{self.source}: {self.file_name} ({self.source_date:%d/%m/%Y})"
+
+
+class IndicatorValue(models.Model):
+    batch = models.ForeignKey(IndicatorImport, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+")
+    value = models.CharField("giá trị", max_length=40)
+    month = models.CharField("tháng của số liệu", max_length=7, blank=True)
+    row = models.PositiveIntegerField("dòng trong tệp", default=0)
+
+    class Meta:
+        ordering = ["batch", "row"]
+        verbose_name = "giá trị chỉ số tự động"
+        verbose_name_plural = "giá trị chỉ số tự động"
+        constraints = [models.UniqueConstraint(fields=["batch", "unit"], name="indicator_value_once_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.value}"
+
+
+# What an automatic indicator import brought in, and from which file, is never rewritten either.
+appendonly.protect(IndicatorImport)
+appendonly.protect(IndicatorValue)

@@ -265,6 +265,7 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
     context["general_files"] = [f for f in context["files"] if f.criterion is None]
     context["general_comments"] = [c for c in context["comments"] if c.criterion is None]
     context["scan_kind"] = EvidenceFile.Kind.SIGNED_SCAN
+    context["consistency_warnings"] = (reviewed if review else own).warnings
     return render(request, "assessment/form.html", context, status=status)
 
 
@@ -382,12 +383,13 @@ def form_preview(request, pk):
                     if review else new["values"]) for code, new in changes.items()}
     return JsonResponse({
         "errors": {},
-        "warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
+        "field_warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
         "criteria": {code: {"points": _signed(scheme.by_code[code], r, places),
                             "explanation": r.explanation} for code, r in result.criteria.items()},
         "total": f"{result.total:.{places}f}".replace(".", ","),
         "score": f"{result.score:.{scheme.score_places}f}".replace(".", ","),
         "classification": result.classification,
+        "warnings": result.warnings,
     })
 
 

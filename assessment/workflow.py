@@ -369,6 +369,9 @@ def save_unit_answers(assessment, changes, versions, *, by, autosave=False):
     if not assessment.editable_by_unit():
         raise WorkflowError(assessment.read_only_reason())
     scheme = assessment.criteria_set.scheme()
+    from .indicators import keep_automatic
+
+    changes = keep_automatic(scheme, assessment, changes)
     return _apply_changes(
         assessment, changes, versions, by=by, reason="Tự động lưu" if autosave else "Đơn vị lưu phiếu",
         fields=("values", "points", "note", "explanation"),

@@ -89,6 +89,8 @@ def labelled(bf, warning=""):
     it, each pointed at by the input's aria-describedby."""
     described = []
     notes = []
+    if bf.help_text:
+        notes.append(f'<span class="muted provenance">{_e(bf.help_text)}</span>')
     if bf.errors:
         described.append(f"err-{bf.auto_id}")
         notes.append(f'<span class="field-error" id="err-{_e(bf.auto_id)}">'

@@ -60,7 +60,7 @@
     say(texts.join(" "));
   }
 
-  function showWarnings(warnings) {
+  function showFieldWarnings(warnings) {
     Object.keys(warnings || {}).forEach(function (name) {
       var existing = document.getElementById("warn-" + (form.elements[name] && form.elements[name].id));
       if (existing) { existing.remove(); }
@@ -68,7 +68,21 @@
     });
   }
 
+  function showWarnings(warnings) {
+    var box = document.getElementById("consistency-warnings");
+    if (!box || !warnings) { return; }
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    warnings.forEach(function (text) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    box.hidden = warnings.length === 0;
+  }
+
   function showScores(result) {
+    showWarnings(result.warnings);
     var column = side === "review" ? "review" : "self";
     Object.keys(result.criteria || {}).forEach(function (code) {
       var value = result.criteria[code];
@@ -129,7 +143,7 @@
         clearNotes();
         if (result.errors && Object.keys(result.errors).length) { showErrors(result.errors); return; }
         showScores(result);
-        showWarnings(result.warnings);
+        showFieldWarnings(result.field_warnings);
       })
       .catch(function () { /* offline for a moment: the server checks again on save */ });
   }
