@@ -97,6 +97,8 @@ def test_return_banner_resubmit_accept_publish_download(live_server, django_user
         expect(group_i).to_have_text("3,00")  # the group subtotal follows the typing
         expect(staff.locator('nav.sections [data-group="I"]')).to_have_text("3,00")
         expect(staff.locator('#tc-I\\.1 td[data-side="self"] .explanation')).to_be_visible()  # no click needed
+        expect(staff.locator('#tc-I\\.1 td[data-side="self"] .inputs')).to_have_text(
+            "Số liệu: Tổng số văn bản đến = 1.000; Số văn bản đến cập nhật vào phần mềm = 950")
         staff.fill("#id_f__docs_in", "1.000.000")  # an extra zero or three: a warning, not an error
         expect(staff.locator("#tc-I\\.1 .field-warning").first).to_contain_text("Lưu ý")
         staff.fill("#id_f__docs_in", "1.000")
