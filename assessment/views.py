@@ -389,7 +389,7 @@ def form_preview(request, pk):
         "total": f"{result.total:.{places}f}".replace(".", ","),
         "score": f"{result.score:.{scheme.score_places}f}".replace(".", ","),
         "classification": result.classification,
-        "warnings": result.warnings,
+        "consistency": result.warnings,
     })
 
 

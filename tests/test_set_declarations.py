@@ -137,10 +137,10 @@ def test_guidance_and_warnings_where_the_unit_types(db, django_user_model, monke
     assert "<strong>Hướng dẫn:</strong> Không tính văn bản mật." in html
     response = client.post(f"/phieu/{w.form_a.pk}/tinh-diem/", {"side": "self", "f__docs_in": "100",
                                                                 "f__docs_sw": "100"})
-    assert response.json()["warnings"] == []
+    assert response.json()["consistency"] == []
     response = client.post(f"/phieu/{w.form_a.pk}/tinh-diem/", {"side": "self", "f__docs_in": "100",
                                                                 "f__docs_sw": "90"})
-    assert response.json()["warnings"] == ["Chưa cập nhật hết văn bản đến vào phần mềm (90 ≥ 100 không đúng)"]
+    assert response.json()["consistency"] == ["Chưa cập nhật hết văn bản đến vào phần mềm (90 ≥ 100 không đúng)"]
     assert response.json()["criteria"]["I.1"]["points"] == "3,00"
     versions = {a.criterion.code: a.version for a in w.form_a.answers.select_related("criterion")}
     from assessment import workflow

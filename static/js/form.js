@@ -68,7 +68,7 @@
     });
   }
 
-  function showWarnings(warnings) {
+  function showConsistency(warnings) {
     var box = document.getElementById("consistency-warnings");
     if (!box || !warnings) { return; }
     var list = box.querySelector("ul");
@@ -82,7 +82,7 @@
   }
 
   function showScores(result) {
-    showWarnings(result.warnings);
+    showConsistency(result.consistency);
     var column = side === "review" ? "review" : "self";
     Object.keys(result.criteria || {}).forEach(function (code) {
       var value = result.criteria[code];
