@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0006_automatic_indicator_imports'),
+        ('assessment', '0005_history_reason_text'),
     ]
 
     operations = [
