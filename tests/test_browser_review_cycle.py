@@ -207,11 +207,12 @@ def test_return_banner_resubmit_accept_publish_download(live_server, django_user
         leader.click("#confirm-publish")
         assert leader.dialogs[-1].startswith("Công bố phụ lục số 15/QĐ-STTTT")
         expect(leader.locator(".messages")).to_contain_text("Đã công bố phụ lục lần 1.")
+        accessible(leader, "09-publication")
 
         # --- The unit opens and downloads the annex of its period.
         staff.goto(f"{base}/")
         staff.click("a.annex-link")
-        accessible(staff, "09-unit-annex")
+        accessible(staff, "10-unit-annex")
         with staff.expect_download() as download:
             staff.click("#download-pdf")
         assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
@@ -219,12 +220,12 @@ def test_return_banner_resubmit_accept_publish_download(live_server, django_user
         # --- On a phone: no horizontal scrolling, inputs at 16 px, the sticky bar fits.
         phone = log_in(browser, base, "canbo.b", width=390)
         assert no_horizontal_scroll(phone)
-        accessible(phone, "10-phone-home")
+        accessible(phone, "11-phone-home")
         phone.goto(f"{base}/phieu/{world.form_b.pk}/")
         assert no_horizontal_scroll(phone)
         assert phone.evaluate("parseFloat(getComputedStyle(document.getElementById('id_f__docs_in')).fontSize)") >= 16
         assert phone.evaluate("document.getElementById('stickybar').getBoundingClientRect().right") <= 390
-        accessible(phone, "11-phone-form")
+        accessible(phone, "12-phone-form")
         browser.close()
 
     form = Assessment.objects.get(pk=world.form_a.pk)
