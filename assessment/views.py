@@ -383,7 +383,7 @@ def form_preview(request, pk):
                     if review else new["values"]) for code, new in changes.items()}
     return JsonResponse({
         "errors": {},
-        "warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
+        "field_warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
         "criteria": {code: {"points": _signed(scheme.by_code[code], r, places),
                             "explanation": r.explanation} for code, r in result.criteria.items()},
         "total": f"{result.total:.{places}f}".replace(".", ","),
