@@ -52,9 +52,14 @@ INSTALLED_APPS = [
     "criteria",
     "assessment",
     "reports",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
+    "notifications",
 ]
 
 MIDDLEWARE = [
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context.unread",
             ],
         },
     },
@@ -156,10 +162,18 @@ CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# Logs: plain text by default, one JSON object a line with LOG_FORMAT=json (for a log collector);
+# every line carries the request id (X-Request-ID from the proxy, or a new one).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -169,3 +183,49 @@ SEAL_PKCS12_PATH = os.environ.get("SEAL_PKCS12_PATH", "")
 SEAL_PKCS12_PASSPHRASE = os.environ.get("SEAL_PKCS12_PASSPHRASE", "")
 SIGNATURE_TRUST_ROOTS = [p for p in os.environ.get("SIGNATURE_TRUST_ROOTS", "").split(",") if p]
 SIGNED_PDF_MAX_BYTES = int(os.environ.get("SIGNED_PDF_MAX_MB", "30")) * 1024 * 1024
+
+# --- Background jobs (django.tasks API through django-tasks, database backend) -------------------
+# Workers: `manage.py worker` (db_worker plus stale-job recovery and scheduled reminders).
+# TASKS_BACKEND=immediate runs jobs inside the request (development without a worker).
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[os.environ.get("TASKS_BACKEND", "database")]}}
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "2"))
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "60"))
+JOBS_MAINTENANCE_SECONDS = float(os.environ.get("JOBS_MAINTENANCE_SECONDS", "30"))
+
+# --- Stateless app servers: sessions in the database, files through STORAGES -------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# STORAGE_BACKEND=s3 keeps uploaded files in S3-compatible object storage (django-storages);
+# the default is the MEDIA_ROOT directory (shared between servers, e.g. over NFS).
+if os.environ.get("STORAGE_BACKEND", "filesystem") == "s3":
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ.get("S3_BUCKET", ""),
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+    }}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- E-mail notifications ------------------------------------------------------------------------
+# SMTP from the environment; without EMAIL_HOST the messages are printed (console backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Đánh giá ứng dụng CNTT <khong-tra-loi@localhost>")
+# Links in e-mails point here (the address users open), e.g. https://danhgia.example.gov.vn
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -2,6 +2,7 @@
 analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
 
 import datetime
+import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,17 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.models import Assessment, Period
 from assessment.rules import get_assessment_for
-from assessment.workflow import WorkflowError
 
 from . import charts, signing
 from .analysis import summary
 from .models import IssuingProfile, Publication, Remarks, sha256
-from .snapshot import block_document, block_rows, publish
+from .snapshot import block_document, block_rows
 
 
 def _require(request, perm, obj=None):
@@ -85,14 +86,14 @@ def publish_view(request, pk):
     except ValueError:
         problems.append(f"Ngày văn bản “{request.POST.get('date', '')}” không hợp lệ.")
     if not problems:
-        try:
-            publication = publish(period, profile, by=request.user, number=request.POST.get("number", ""), date=date,
-                                  title=request.POST.get("title", ""), reason=request.POST.get("reason", ""))
-        except WorkflowError as exc:
-            problems += exc.messages
-        else:
-            messages.success(request, f"Đã công bố phụ lục lần {publication.version}.")
-            return redirect("reports:publication", publication.pk)
+        from jobs.runner import enqueue
+        from jobs.views import follow
+
+        params = {"period": period.pk, "profile": profile.pk, "number": request.POST.get("number", ""),
+                  "date": date.isoformat(), "title": request.POST.get("title", ""), "reason": request.POST.get("reason", "")}
+        job = enqueue("publish", title=f"Công bố phụ lục {period.name}", params=params, by=request.user,
+                      key=f"publish:{sha256(json.dumps(params, sort_keys=True).encode())}")
+        return follow(request, job, failed_to=reverse("reports:results", args=[period.pk]))
     for problem in problems:
         messages.error(request, problem)
     return redirect("reports:results", period.pk)

@@ -1,0 +1,62 @@
+"""The work behind each kind of job. Each handler calls the same verbs and functions the pages
+used to call in the request; none re-implements them."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from .progress import report
+from .runner import enqueue, handler
+
+
+@handler("publish", atomic=True)
+def publish(job):
+    """Snapshot, PDF and Excel through the publish verb (its own lock and checks). Atomic with the
+    job's completion: the publication exists only once the job is marked done."""
+    from assessment.models import Period
+    from reports.models import IssuingProfile
+    from reports.snapshot import publish as publish_verb
+
+    params = job.params
+    period = Period.objects.get(pk=params["period"])
+    profile = IssuingProfile.objects.filter(pk=params["profile"]).first()
+    if profile is None:
+        raise ValidationError("Cấu hình cơ quan ban hành, người ký đã bị xoá; chọn cấu hình khác.")
+    report(0, 1, "Đang chuẩn bị công bố")
+    publication = publish_verb(period, profile, by=job.created_by, number=params["number"],
+                               date=datetime.date.fromisoformat(params["date"]), title=params.get("title", ""),
+                               reason=params.get("reason", ""))
+    transaction.on_commit(lambda: enqueue("notify", title=f"Báo công bố phụ lục lần {publication.version}",
+                                          params={"publication": publication.pk}, key=f"notify:published:{publication.pk}"))
+    return {"url": reverse("reports:publication", args=[publication.pk]),
+            "label": f"Mở phụ lục công bố lần {publication.version}",
+            "message": f"Đã công bố phụ lục lần {publication.version}."}
+
+
+@handler("bulk_import", atomic=True)
+def bulk_import(job):
+    """The period-wide import commit: the previewed file is read again from storage and written at once."""
+    from django.core.files.storage import default_storage
+
+    from assessment import bulk
+    from assessment.models import Period
+    from criteria.models import CriteriaSet
+
+    params = job.params
+    period = Period.objects.get(pk=params["period"])
+    criteria_set = CriteriaSet.objects.get(pk=params["criteria_set"])
+    if not default_storage.exists(params["file"]):
+        raise ValidationError("Tệp đã xem trước không còn; hãy tải tệp lên lại.")
+    with default_storage.open(params["file"], "rb") as handle:
+        data = handle.read()
+    report(0, 2, "Đang đọc tệp Excel", "bước")
+    reading = bulk.read_sheet(period, criteria_set, data, params["name"])
+    report(1, 2, f"Đang ghi số liệu của {reading.changed_units} đơn vị", "bước")
+    count = bulk.apply(period, criteria_set, reading, by=job.created_by)
+    transaction.on_commit(lambda: default_storage.delete(params["file"]))
+    return {"url": reverse("assessment:period", args=[period.pk]), "label": "Về trang kỳ đánh giá",
+            "message": f"Đã ghi {count} tiêu chí của {reading.changed_units} đơn vị từ tệp “{params['name']}”."}
+
+from notifications import handlers as _notification_handlers  # noqa: E402, F401  (registers notify, reminders)
