@@ -59,4 +59,19 @@ def bulk_import(job):
     return {"url": reverse("assessment:period", args=[period.pk]), "label": "Về trang kỳ đánh giá",
             "message": f"Đã ghi {count} tiêu chí của {reading.changed_units} đơn vị từ tệp “{params['name']}”."}
 
+@handler("whatif", atomic=False)
+def whatif(job):
+    """Re-score a period under another criteria set version; reads only, the rows are the result."""
+    from assessment.models import Period
+    from criteria.models import CriteriaSet
+    from reports.whatif import rescore_period
+
+    period = Period.objects.get(pk=job.params["period"])
+    chosen = CriteriaSet.objects.get(pk=job.params["criteria_set"])
+    rows, notes = rescore_period(period, chosen)
+    return {"url": f"{reverse('reports:whatif', args=[period.pk])}?bo={chosen.pk}", "label": "Xem kết quả chấm thử",
+            "message": f"Đã chấm lại {len(rows)} phiếu theo bộ {chosen.code} phiên bản {chosen.version}.",
+            "rows": rows, "notes": notes}
+
+
 from notifications import handlers as _notification_handlers  # noqa: E402, F401  (registers notify, reminders)

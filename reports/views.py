@@ -295,8 +295,6 @@ def whatif(request, pk):
     """Re-score the period's reviewed answers under another criteria set version; nothing is stored."""
     from criteria.models import CriteriaSet
 
-    from .whatif import rescore_period
-
     _require(request, "reports.view_results")
     period = get_object_or_404(Period, pk=pk)
     used = {pcs.criteria_set_id for pcs in period.criteria_sets.all()}
@@ -304,6 +302,19 @@ def whatif(request, pk):
     choices = [cs for cs in CriteriaSet.objects.order_by("code", "version")
                if cs.pk not in used and set(cs.scheme().blocks) & blocks and cs.scheme().is_complete]
     chosen = next((cs for cs in choices if str(cs.pk) == request.GET.get("bo")), None)
-    rows, notes = rescore_period(period, chosen) if chosen else ([], [])
+    rows, notes = [], []
+    if chosen:
+        from django.db.models import Max
+
+        from jobs.runner import enqueue
+        from jobs.views import follow
+
+        changed = period.assessments.aggregate(at=Max("changed_at"))["at"]
+        job = enqueue("whatif", title=f"Chấm thử {period.name} theo bộ {chosen.code} phiên bản {chosen.version}",
+                      params={"period": period.pk, "criteria_set": chosen.pk}, by=request.user,
+                      key=f"whatif:{period.pk}:{chosen.pk}:{changed.isoformat() if changed else ''}")
+        if job.status != job.Status.SUCCEEDED:
+            return follow(request, job, failed_to=reverse("reports:whatif", args=[period.pk]))
+        rows, notes = job.result["rows"], job.result["notes"]
     return render(request, "reports/whatif.html", {"period": period, "choices": choices, "chosen": chosen,
                                                    "rows": rows, "notes": notes})
