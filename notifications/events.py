@@ -180,14 +180,14 @@ def reminder_due(deadline, today):
 
 def send_due_reminders(now=None):
     """Remind every unit whose form is not submitted in an open period, once per reminder and
-    deadline. Returns the reminders sent."""
+    deadline, in the app and by e-mail. Returns the reminders sent."""
     from assessment.models import Assessment, Period
 
     today = timezone.localtime(now or timezone.now(), VN).date()
     forms = (Assessment.objects.filter(period__status=Period.Status.OPEN, submitted_at__isnull=True,
                                        status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED])
              .select_related("unit", "period"))
-    sent = []
+    sent, notices = [], []
     for form in forms:
         deadline = form.period.deadline
         kind = reminder_due(deadline, today)
@@ -205,9 +205,10 @@ def send_due_reminders(now=None):
                     subject = f"{form.unit.name}: còn {days} ngày đến hạn nộp phiếu tự đánh giá ({deadline:%d/%m/%Y})"
                     body = (f"Hạn nộp phiếu tự đánh giá {form.period.name} là ngày {deadline:%d/%m/%Y} (còn {days} ngày); "
                             f"phiếu của {form.unit.name} chưa nộp.")
-                store(unit_staff(form.unit), K.REMINDER, f"reminder:{form.pk}:{kind}:{deadline.isoformat()}",
+                notices += store(unit_staff(form.unit), K.REMINDER, f"reminder:{form.pk}:{kind}:{deadline.isoformat()}",
                       subject, body, reverse("assessment:form", args=[form.pk]))
         except IntegrityError:
             continue
         sent.append(reminder)
+    send_pending(notices)
     return sent
