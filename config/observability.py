@@ -44,7 +44,9 @@ class RequestIdMiddleware:
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
         if not hasattr(record, "request_id"):
-            record.request_id = _request_id.get()
+            # Django logs 4xx/5xx after the middleware has returned, with the request attached.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or _request_id.get()
         return True
 
 
