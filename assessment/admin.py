@@ -33,12 +33,17 @@ def _run(modeladmin, request, queryset, verb, done):
 
 @admin.register(Period)
 class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "year", "opens_on", "deadline", "status")
+    list_display = ("name", "year_text", "opens_on", "deadline", "status")
     list_filter = ("status", "year")
     filter_horizontal = ("participants",)
     readonly_fields = ("status",)
     inlines = [PeriodCriteriaSetInline, ReviewerAssignmentInline]
     actions = ["open_selected", "start_review_selected", "close_selected"]
+
+    @admin.display(description="năm", ordering="year")
+    def year_text(self, period):
+        """A year is a label, not a quantity: 2026, never "2.026"."""
+        return str(period.year)
 
     @admin.action(description="Mở kỳ đánh giá (tạo phiếu cho các đơn vị tham gia)")
     def open_selected(self, request, queryset):

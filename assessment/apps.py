@@ -6,3 +6,8 @@ class AssessmentConfig(AppConfig):
 
     name = "assessment"
     verbose_name = "Đánh giá"
+
+    def ready(self):
+        # The permission rules register themselves with django-rules on import. The module is
+        # named for what it holds (``permissions``), so rules' autodiscovery of ``rules.py`` misses it.
+        from . import permissions  # noqa: F401

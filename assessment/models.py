@@ -36,6 +36,11 @@ class Period(models.Model):
         "bắt buộc đính kèm bản quét phiếu có ký, đóng dấu", default=False)
     participants = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", blank=True,
                                           related_name="periods")
+    carried_from = models.ForeignKey("self", verbose_name="tạo từ kỳ", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="carried_to")
+    start_from_previous = models.BooleanField(
+        "đơn vị bắt đầu từ số liệu năm trước", default=False,
+        help_text="Khi mở kỳ, phiếu của mỗi đơn vị điền sẵn số liệu đã thẩm định của kỳ trước ở các tiêu chí còn giữ nguyên.")
     history = HistoricalRecords()
 
     class Meta:
@@ -203,6 +208,9 @@ class Answer(models.Model):
     poor_data = models.BooleanField("số liệu không đảm bảo chất lượng", default=False)
     self_result = models.DecimalField("điểm tự đánh giá", max_digits=9, decimal_places=3, null=True, blank=True)
     reviewed_result = models.DecimalField("điểm thẩm định", max_digits=9, decimal_places=3, null=True, blank=True)
+    carried_values = models.JSONField(
+        "số liệu năm trước", null=True, blank=True,
+        help_text="Số liệu điền sẵn từ kỳ trước khi mở kỳ; còn bằng số liệu hiện tại thì phiếu ghi “số liệu năm trước”.")
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -217,6 +225,11 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.assessment} — {self.criterion.code}"
+
+    @property
+    def is_carried(self):
+        """Still last year's figures, untouched by the unit ("số liệu năm trước")."""
+        return bool(self.carried_values) and self.values == self.carried_values
 
 
 def evidence_path(instance, filename):

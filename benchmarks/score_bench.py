@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from criteria.document import load_yaml, parse_document  # noqa: E402
 from criteria.samples import sample_answers  # noqa: E402
-from criteria.scheme import load_yaml, parse_document  # noqa: E402
 from criteria.scoring import UnitInput, score_units  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)

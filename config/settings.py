@@ -129,6 +129,8 @@ USE_TZ = True
 # thousands separator, so it is set here).
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# Vietnamese for third-party admin screens that ship without it (import-export, simple-history, axes).
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

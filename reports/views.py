@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.models import Assessment, Period
-from assessment.rules import get_assessment_for
+from assessment.permissions import get_assessment_for
 
 from . import charts, signing
 from .analysis import summary
@@ -266,10 +266,10 @@ def _unit_for(request, code):
 
 @login_required
 def unit_results(request, code):
-    from .history import unit_history
+    from .trend import unit_trend
 
     unit = _unit_for(request, code)
-    rows = unit_history(unit)
+    rows = unit_trend(unit)
     def note(r):
         return " ".join(x for x in (r["classification"], f"hạng {r['rank']}/{r['ranked']}" if r["rank"] else "") if x)
 
@@ -281,10 +281,10 @@ def unit_results(request, code):
 
 @login_required
 def unit_results_xlsx(request, code):
-    from .history import history_xlsx, unit_history
+    from .trend import trend_xlsx, unit_trend
 
     unit = _unit_for(request, code)
-    response = HttpResponse(history_xlsx(unit, unit_history(unit)),
+    response = HttpResponse(trend_xlsx(unit, unit_trend(unit)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{unit.code}.xlsx"'
     return response
