@@ -74,4 +74,33 @@ def whatif(job):
             "rows": rows, "notes": notes}
 
 
+@handler("historical", atomic=True)
+def historical(job):
+    """A past published table, checked by ``import_results``: units it names that do not exist
+    yet, the closed period and its publication are written together or not at all."""
+    from django.core.files.storage import default_storage
+
+    from criteria.models import CriteriaSet
+    from reports.historical import import_table, read_table
+    from units.models import Block, Unit
+
+    params = job.params
+    criteria_set = CriteriaSet.objects.get(pk=params["criteria_set"])
+    block = Block.objects.get(pk=params["block"])
+    scheme = criteria_set.scheme()
+    with default_storage.open(params["file"], "rb") as handle:
+        rows = read_table(handle.read(), params["file_name"], scheme)
+    names = [r.name for r in rows]
+    units = {}
+    for done, name in enumerate(names):
+        report(done, len(names), "Đang đối chiếu đơn vị")
+        code = params["units"].get(name)
+        units[name] = Unit.objects.get(code=code) if code else Unit.objects.create(
+            code=f"H{params['year']}-{done + 1}", name=name, block=block, is_active=False)
+    publication = import_table(rows, scheme, criteria_set, block=block, year=params["year"], name=params["name"],
+                               meta=params["meta"], units=units, by=job.created_by)
+    return {"url": reverse("reports:publication", args=[publication.pk]), "label": "Mở bảng kết quả đã nhập",
+            "message": f"Đã nhập {len(rows)} đơn vị: {publication.period.name}."}
+
+
 from notifications import handlers as _notification_handlers  # noqa: E402, F401  (registers notify, reminders)

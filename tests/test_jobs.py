@@ -172,3 +172,32 @@ def test_administrators_list_every_job(tworld, login):
     html = login(tworld.admin).get(reverse("jobs:list")).content.decode()
     assert "Công bố phụ lục thử" in html and "Không thành công" in html
     assert login(tworld.leader).get(reverse("jobs:list")).status_code == 404
+
+
+def test_historical_import_in_the_background(django_db_serialized_rollback, transactional_db, django_user_model,
+                                             settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from .seeds import FIXTURES
+
+    settings.TASKS = DATABASE_BACKEND
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_criteria", str(FIXTURES))
+    django_user_model.objects.create_superuser("quantri", password="x")
+    out = io.StringIO()
+    args = [str(FIXTURES.parent / "history" / "tc5-2021.csv"), "--criteria", "tc5-2021", "--year", "2021",
+            "--name", "Phiếu đánh giá 2021", "--number", "…/STTTT-VP", "--date", "2021-11-30",
+            "--issuer", "Sở Thông tin và Truyền thông", "--place", "Bình Phước", "--accept-near", "--nen"]
+    call_command("import_results", *args, stdout=out)
+    job = Job.objects.get(kind=Job.Kind.HISTORICAL)
+    assert f"Công việc số {job.pk} (đang chờ)" in out.getvalue() and not Publication.objects.exists()
+    call_command("import_results", *args, stdout=io.StringIO())  # asked twice: the same job
+    assert Job.objects.filter(kind=Job.Kind.HISTORICAL).count() == 1
+    output = run_worker_batch()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, (job.message, output)
+    item = Publication.objects.get()
+    assert item.period.year == 2021 and item.document["blocks"][0]["rows"][0]["score"] == "2.67"
+    assert job.result["message"] == f"Đã nhập {len(item.document['blocks'][0]['rows'])} đơn vị: Phiếu đánh giá 2021."
