@@ -201,3 +201,18 @@ def test_historical_import_in_the_background(django_db_serialized_rollback, tran
     item = Publication.objects.get()
     assert item.period.year == 2021 and item.document["blocks"][0]["rows"][0]["score"] == "2.67"
     assert job.result["message"] == f"Đã nhập {len(item.document['blocks'][0]['rows'])} đơn vị: Phiếu đánh giá 2021."
+
+
+def test_sigterm_lets_the_running_job_finish_then_the_worker_stops(tworld, profile, login):
+    approved(tworld, tworld.form_a, tworld.staff_a)
+    publish_post(login(tworld.leader), tworld, profile)
+    job = Job.objects.get(kind="publish")
+    worker = start_worker()
+    deadline = time.monotonic() + 120
+    while Job.objects.get(pk=job.pk).status == Job.Status.QUEUED:
+        assert time.monotonic() < deadline and worker.poll() is None
+        time.sleep(0.02)
+    worker.send_signal(signal.SIGTERM)  # what systemd or a deploy sends
+    assert worker.wait(120) == 0, worker.stdout.read()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED and Publication.objects.count() == 1
