@@ -137,7 +137,7 @@ def test_a_silent_job_on_another_machine_is_recovered_after_the_stale_time(tworl
 
 
 def test_progress_is_reported_and_shown(tworld, login):
-    from criteria.scheme import load_yaml
+    from criteria.document import load_yaml
     from criteria.store import save_document
 
     from .world import CRITERIA_YAML
