@@ -32,16 +32,18 @@ class Handler:
     function: object
     atomic: bool
     max_attempts: int = 2
+    priority: int = 0
 
 
 _HANDLERS = {}
 
 
-def handler(kind, *, atomic, max_attempts=2):
+def handler(kind, *, atomic, max_attempts=2, priority=0):
     """Register ``function(job)`` as the work of ``kind``; it returns the result dict
-    (``url``, ``label``, ``message``) or raises ValidationError with Vietnamese messages."""
+    (``url``, ``label``, ``message``) or raises ValidationError with Vietnamese messages.
+    Work someone is watching on a job page goes before mail (a lower ``priority``)."""
     def register(function):
-        _HANDLERS[kind] = Handler(function, atomic, max_attempts)
+        _HANDLERS[kind] = Handler(function, atomic, max_attempts, priority)
         return function
     return register
 
@@ -78,7 +80,7 @@ def enqueue(kind, *, title, params, by=None, key=None):
 def _put_on_queue(job):
     from .tasks import run_job
 
-    result = run_job.enqueue(job.pk)
+    result = run_job.using(priority=_handlers()[job.kind].priority).enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
 

@@ -5,7 +5,7 @@ from jobs.runner import handler
 from . import events
 
 
-@handler("notify", atomic=False, max_attempts=3)
+@handler("notify", atomic=False, max_attempts=3, priority=-10)
 def notify(job):
     params = job.params
     if params.get("publication"):
@@ -18,7 +18,7 @@ def notify(job):
     return {"message": f"Đã tạo {len(created)} thông báo, gửi {sent} thư."}
 
 
-@handler("reminders", atomic=False, max_attempts=3)
+@handler("reminders", atomic=False, max_attempts=3, priority=-10)
 def reminders(job):
     sent = events.send_due_reminders()
     mailed = events.send_pending()
