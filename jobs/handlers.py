@@ -35,6 +35,15 @@ def publish(job):
             "message": f"Đã công bố phụ lục lần {publication.version}."}
 
 
+@handler("seal", atomic=True)
+def seal(job):
+    from reports.views import seal_publication
+
+    item = seal_publication(job.params["publication"], by=job.created_by)
+    return {"url": reverse("reports:publication", args=[item.pk]), "label": "Mở phụ lục đã ký",
+            "message": "Đã ký số bằng chứng thư của cơ quan."}
+
+
 @handler("bulk_import", atomic=True)
 def bulk_import(job):
     """The period-wide import commit: the previewed file is read again from storage and written at once."""

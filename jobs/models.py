@@ -13,6 +13,7 @@ from django.db.models import Q
 class Job(models.Model):
     class Kind(models.TextChoices):
         PUBLISH = "publish", "Công bố phụ lục"
+        SEAL = "seal", "Ký số phụ lục bằng chứng thư của cơ quan"
         BULK_IMPORT = "bulk_import", "Ghi số liệu cả kỳ từ tệp Excel"
         HISTORICAL = "historical", "Nhập kết quả đã công bố các năm trước"
         WHATIF = "whatif", "Chấm thử theo bộ tiêu chí khác"

@@ -190,15 +190,24 @@ def seal(request, pk):
     if item.signed_sha256:
         messages.error(request, "Phụ lục này đã có bản ký.")
         return redirect("reports:publication", item.pk)
-    try:
-        data = signing.seal(item.pdf, location=item.document["meta"]["place"])
-        report = signing.verify_signed(item.pdf, data, extra_roots=signing.seal_certificates())
-    except signing.SignatureProblem as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        _store_signed(item, data, report, by=request.user)
-        messages.success(request, "Đã ký số bằng chứng thư của cơ quan.")
-    return redirect("reports:publication", item.pk)
+    from jobs.runner import enqueue
+    from jobs.views import follow
+
+    job = enqueue("seal", title=f"Ký số phụ lục công bố lần {item.version}: {item.period.name}",
+                  params={"publication": item.pk}, by=request.user, key=f"seal:{item.pk}")
+    return follow(request, job, failed_to=reverse("reports:publication", args=[item.pk]))
+
+
+def seal_publication(publication_pk, *, by):
+    """Sign the annex with the organisation's seal on the server (a job): the signed copy is kept
+    only if it verifies against the published PDF."""
+    item = Publication.objects.select_for_update().get(pk=publication_pk)
+    if item.signed_sha256:
+        raise signing.SignatureProblem("Phụ lục này đã có bản ký.")
+    data = signing.seal(item.pdf, location=item.document["meta"]["place"])
+    report = signing.verify_signed(item.pdf, data, extra_roots=signing.seal_certificates())
+    _store_signed(item, data, report, by=by)
+    return item
 
 
 def verify(request):

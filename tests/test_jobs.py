@@ -216,3 +216,28 @@ def test_sigterm_lets_the_running_job_finish_then_the_worker_stops(tworld, profi
     assert worker.wait(120) == 0, worker.stdout.read()
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and Publication.objects.count() == 1
+
+
+def test_sealing_runs_as_a_job(tworld, profile, login, tmp_path, settings):
+    approved(tworld, tworld.form_a, tworld.staff_a)
+    client = login(tworld.leader)
+    publish_post(client, tworld, profile)
+    run_worker_batch()
+    publication = Publication.objects.get()
+    pem = _seal(tmp_path, settings)
+    response = client.post(reverse("reports:seal", args=[publication.pk]))
+    job = Job.objects.get(kind="seal")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    run_worker_batch(SEAL_PKCS12_PATH=settings.SEAL_PKCS12_PATH, SEAL_PKCS12_PASSPHRASE=settings.SEAL_PKCS12_PASSPHRASE)
+    job.refresh_from_db()
+    publication.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert publication.signed_sha256 and publication.signature["signer"] and pem.exists()
+    assert client.get(reverse("reports:signed", args=[publication.pk])).content.startswith(b"%PDF")
+
+
+def _seal(tmp_path, settings):
+    """The signing tests' throwaway certificate, made by their fixture's own code."""
+    from .test_signing import seal_certificate
+
+    return seal_certificate.__wrapped__(tmp_path, settings)
