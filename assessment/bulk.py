@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from config import chain
 from criteria.fields import cell_value, clean, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number
 from criteria.scoring import prepare, score_unit
@@ -216,8 +217,15 @@ def _insert_history(answers, *, by, reason):
     special = {"history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
                "history_change_reason": reason, "history_type": "~", "history_user_id": by.pk if by else None}
     convert = [_converter(f) for f in fields]
-    rows = [[special[f.attname] if f.attname in special else c(getattr(a, f.attname))
-             for f, c in zip(fields, convert, strict=True)] for a in answers]
+    now = timezone.now()
+    own = {"history_date": now, "history_change_reason": reason, "history_type": "~",
+           "history_user_id": by.pk if by else None}
+    values = chain.link_values(history, [
+        {f.attname: getattr(a, f.attname) for f in fields if f.attname not in (*own, "prev_hash", "row_hash")} | own
+        for a in answers])
+    special["history_date"] = connection.ops.adapt_datetimefield_value(now)
+    rows = [[special[f.attname] if f.attname in special else c(row[f.attname])
+             for f, c in zip(fields, convert, strict=True)] for row in values]
     quote = connection.ops.quote_name
     table = quote(history._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)

@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from config import appendonly
+from config.chain import ChainedHistory
 from criteria.models import CriteriaSet, Criterion
 from units.models import Block, Membership, Unit
 
@@ -41,7 +43,7 @@ class Period(models.Model):
     start_from_previous = models.BooleanField(
         "đơn vị bắt đầu từ số liệu năm trước", default=False,
         help_text="Khi mở kỳ, phiếu của mỗi đơn vị điền sẵn số liệu đã thẩm định của kỳ trước ở các tiêu chí còn giữ nguyên.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["-year", "name"]
@@ -145,7 +147,7 @@ class Assessment(models.Model):
     max_points = models.DecimalField("điểm tối đa áp dụng", max_digits=9, decimal_places=3, null=True, blank=True)
     classification = models.CharField("xếp loại (thẩm định)", max_length=50, blank=True)
     changed_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -212,7 +214,7 @@ class Answer(models.Model):
         "số liệu năm trước", null=True, blank=True,
         help_text="Số liệu điền sẵn từ kỳ trước khi mở kỳ; còn bằng số liệu hiện tại thì phiếu ghi “số liệu năm trước”.")
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["assessment", "criterion__order"]
@@ -254,7 +256,7 @@ class EvidenceFile(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField("tải lên lúc", default=timezone.now)
     removed = models.BooleanField("đã gỡ", default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["assessment", "uploaded_at"]
@@ -284,6 +286,10 @@ class Comment(models.Model):
     def __str__(self):
         return self.text[:60]
 
+
+# History is append-only in the database: UPDATE and DELETE refused by triggers (config.appendonly).
+for _model in (Period, Assessment, Answer, EvidenceFile):
+    appendonly.protect(_model.history.model)
 
 __all__ = ["Answer", "Assessment", "Comment", "EvidenceFile", "Period", "PeriodCriteriaSet", "ReviewerAssignment",
            "Role"]

@@ -129,19 +129,77 @@ def open_period(period, *, by):
     for unit in units:
         if unit.pk in existing:
             continue
-        criteria_set = sets[unit.block_id]
-        assessment = Assessment(period=period, unit=unit, criteria_set=criteria_set)
-        _save(assessment, by=by, reason="Mở kỳ đánh giá: tạo phiếu cho đơn vị")
         previous = carried.get(unit.pk, {})
-        answers = []
-        for criterion in leaves[criteria_set.pk]:
-            figures = previous.get(criterion.code)
-            answers.append(Answer(assessment=assessment, criterion=criterion, values=figures or {},
-                                  carried_values=figures))
-        # With history rows, so the unit's first figures show as "(trống) → value".
-        bulk_create_with_history(answers, Answer, default_user=by, default_change_reason=(
-            "Mở kỳ đánh giá, điền sẵn số liệu năm trước" if previous else "Mở kỳ đánh giá"))
-        rescore(assessment)
+        _create_form(period, unit, sets[unit.block_id], leaves[sets[unit.block_id].pk], by=by,
+                     reason="Mở kỳ đánh giá", previous=previous, answers_reason=(
+                         "Mở kỳ đánh giá, điền sẵn số liệu năm trước" if previous else "Mở kỳ đánh giá"))
+    return period
+
+
+def _create_form(period, unit, criteria_set, leaves, *, by, reason, previous=None, answers_reason=None):
+    """A unit's form with one answer per leaf criterion, pre-filled with ``previous`` figures ({code: values})."""
+    previous = previous or {}
+    assessment = Assessment(period=period, unit=unit, criteria_set=criteria_set)
+    _save(assessment, by=by, reason=f"{reason}: tạo phiếu cho đơn vị")
+    answers = []
+    for criterion in leaves:
+        figures = previous.get(criterion.code)
+        answers.append(Answer(assessment=assessment, criterion=criterion, values=figures or {},
+                              carried_values=figures))
+    # With history rows, so the unit's first figures show as "(trống) → value".
+    bulk_create_with_history(answers, Answer, default_user=by, default_change_reason=answers_reason or reason)
+    rescore(assessment)
+    return assessment
+
+
+PERIOD_DATES = {"opens_on": "Ngày mở", "deadline": "Hạn nộp phiếu", "data_cutoff": "Số liệu tính đến ngày"}
+
+
+def _lock_period_for_change(period, reason):
+    if not (reason or "").strip():
+        raise WorkflowError("Cần ghi lý do điều chỉnh kỳ đánh giá (lý do được lưu vào lịch sử của kỳ).")
+    period.refresh_from_db(from_queryset=Period.objects.select_for_update())
+    if period.status == Period.Status.CLOSED:
+        raise WorkflowError("Kỳ đánh giá đã kết thúc, không điều chỉnh được nữa.")
+
+
+@transaction.atomic
+def change_period_dates(period, *, by, reason, **dates):
+    """Once a period has opened, its dates change only here, each change and its reason kept in
+    the period's history (before it opens the administrator edits them freely)."""
+    _lock_period_for_change(period, reason)
+    changes = []
+    for name, value in dates.items():
+        if name not in PERIOD_DATES:
+            raise TypeError(name)
+        old = getattr(period, name)
+        if value is not None and value != old:
+            changes.append(f"{PERIOD_DATES[name]} {old:%d/%m/%Y} → {value:%d/%m/%Y}")
+            setattr(period, name, value)
+    if not changes:
+        raise WorkflowError("Các ngày mới trùng với ngày đang có; không có gì thay đổi.")
+    if period.opens_on > period.deadline:
+        raise WorkflowError("Ngày mở phải trước hoặc bằng hạn nộp phiếu.")
+    _save(period, by=by, reason=f"Điều chỉnh kỳ đánh giá: {'; '.join(changes)}. Lý do: {reason.strip()}")
+    return period
+
+
+@transaction.atomic
+def add_participant(period, unit, *, by, reason):
+    """A unit joins a period that has already opened: its form is created with its block's set."""
+    _lock_period_for_change(period, reason)
+    if period.participants.filter(pk=unit.pk).exists():
+        raise WorkflowError(f"Đơn vị {unit.name} đã tham gia kỳ đánh giá này.")
+    pcs = period.criteria_sets.select_related("criteria_set").filter(block_id=unit.block_id).first()
+    if pcs is None:
+        raise WorkflowError(f"Khối “{unit.block}” của đơn vị {unit.name} chưa được gán bộ tiêu chí trong kỳ này.")
+    period.participants.add(unit)
+    text = f"Thêm đơn vị {unit.name} vào kỳ đánh giá. Lý do: {reason.strip()}"
+    if period.status != Period.Status.DRAFT and not period.assessments.filter(unit=unit).exists():
+        rows = list(pcs.criteria_set.criteria.all())
+        parents = {c.parent_id for c in rows}
+        _create_form(period, unit, pcs.criteria_set, [c for c in rows if c.pk not in parents], by=by, reason=text)
+    _save(period, by=by, reason=text)
     return period
 
 

@@ -27,11 +27,16 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG")
 
+# pytest sets PYTEST_VERSION: tests run without a production secret.
+RUNNING_TESTS = "PYTEST_VERSION" in os.environ
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", default=False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-    # Only for development, tests and the demo; production sets SECRET_KEY.
+    if not (DEBUG or RUNNING_TESTS):
+        raise ImproperlyConfigured(
+            "SECRET_KEY chưa được đặt: ứng dụng không chạy với khoá phát triển khi DEBUG tắt. "
+            "Đặt biến môi trường SECRET_KEY (xem docs/deploy.md), hoặc DEBUG=1 khi phát triển.")
+    # Only for development (DEBUG=1), tests and the demo.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
@@ -48,6 +53,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "simple_history",
+    "pgtrigger",
     "units",
     "criteria",
     "assessment",
@@ -56,18 +62,29 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "jobs",
     "notifications",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.security.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.AbsoluteSessionLifetimeMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -113,11 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The password policy (accounts/validators.py, Vietnamese messages).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
 ]
 
 LANGUAGE_CODE = "vi"
@@ -159,10 +176,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# History is read in the admin, never restored (config.history_admin refuses the save too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Logs: plain text by default, one JSON object a line with LOG_FORMAT=json (for a log collector);
 # every line carries the request id (X-Request-ID from the proxy, or a new one).
@@ -175,7 +192,9 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
-                             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text"}},
+                             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text"},
+                 # For loggers whose message already is one JSON object (the security log).
+                 "plain": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -184,7 +203,67 @@ LOGGING = {
 SEAL_PKCS12_PATH = os.environ.get("SEAL_PKCS12_PATH", "")
 SEAL_PKCS12_PASSPHRASE = os.environ.get("SEAL_PKCS12_PASSPHRASE", "")
 SIGNATURE_TRUST_ROOTS = [p for p in os.environ.get("SIGNATURE_TRUST_ROOTS", "").split(",") if p]
+# Signature trust (TT 15/2025/TT-BKHCN): a directory of trusted root certificates (*.pem, *.crt,
+# *.cer, *.der) and revocation lists (*.crl) the administrator replaces as files; whether to fetch
+# CRL/OCSP over the network; and whether an upload whose signer is not trusted is refused.
+SIGNATURE_TRUST_DIR = os.environ.get("SIGNATURE_TRUST_DIR", "")
+SIGNATURE_FETCH_REVOCATION = env_bool("SIGNATURE_FETCH_REVOCATION", default=True)
+SIGNATURE_REQUIRE_TRUSTED = env_bool("SIGNATURE_REQUIRE_TRUSTED")
 SIGNED_PDF_MAX_BYTES = int(os.environ.get("SIGNED_PDF_MAX_MB", "30")) * 1024 * 1024
+
+# --- Accounts, security log and production hardening (accounts/, docs/deploy.md) ---------------
+# Two-factor authentication (django-otp): required for reviewers, leaders and administrators
+# when REQUIRE_2FA=1, optional for unit staff.
+REQUIRE_2FA = env_bool("REQUIRE_2FA")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Đánh giá CNTT")
+# A session ends this many seconds after its login however active it is (the idle limit is
+# SESSION_COOKIE_AGE).
+SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(12 * 3600)))
+
+# Lock-out: AXES_FAILURE_LIMIT per account from one address, AXES_ADDRESS_FAILURE_LIMIT for all
+# accounts together from one address (password spraying), AXES_ACCOUNT_FAILURE_LIMIT for one
+# account from all addresses together.
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "10"))
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Number of reverse proxies (nginx) in front of gunicorn: the client address is read from
+# X-Forwarded-For that many places from the right, and X-Forwarded-Proto tells HTTPS.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS: redirect, HSTS, Secure cookies with the __Host- prefix (bound to this host, path /).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files;
+# style attributes (indentation of criteria rows) are allowed. The one hash is django-import-export's
+# inline "select all" handler of its export page (onchange="onSelectToggleChange(event)").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-hashes'", "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Background jobs (django.tasks API through django-tasks, database backend) -------------------
 # Workers: `manage.py worker` (db_worker plus stale-job recovery and scheduled reminders).
@@ -212,9 +291,11 @@ if os.environ.get("STORAGE_BACKEND", "filesystem") == "s3":
     }}
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Static files: WhiteNoise serves what `manage.py collectstatic` gathered in STATIC_ROOT, with
+# hashed names (cached for a year) and gzip/brotli copies.
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
 # --- E-mail notifications ------------------------------------------------------------------------
@@ -231,3 +312,7 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Đánh giá ứng dụng CNTT <khong-tra-loi@localhost>")
 # Links in e-mails point here (the address users open), e.g. https://danhgia.example.gov.vn
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+
+# The security log is also written to the application log as one JSON object per line.
+LOGGING.setdefault("loggers", {})["security"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}

@@ -1,8 +1,24 @@
-"""Files the app keeps between two requests (a previewed upload awaiting confirmation), through
-Django's default storage, so any app server can read what another one stored: no local paths."""
+"""Storages: WhiteNoise's static files; and files the app keeps between two requests (a
+previewed upload awaiting confirmation) through Django's default storage, so any app server
+reads what another one stored: no local paths."""
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+    """Hashed names (cached for a year) and gzip/brotli copies, from the manifest collectstatic
+    writes. Where nothing was collected (tests, benchmarks, a developer's machine), a file's URL
+    is its plain name rather than an error, and the finders serve it."""
+
+    manifest_strict = False
+
+    def stored_name(self, name):
+        try:
+            return super().stored_name(name)
+        except ValueError:
+            return name
 
 
 class StoredFile:

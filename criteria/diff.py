@@ -38,6 +38,18 @@ class SetDiff:
     def count(self, kind):
         return sum(1 for c in self.changes if c.kind == kind)
 
+    @property
+    def added(self):
+        return self.count("added")
+
+    @property
+    def removed(self):
+        return self.count("removed")
+
+    @property
+    def changed(self):
+        return self.count("changed")
+
 
 def _flatten(criteria, out=None):
     out = {} if out is None else out

@@ -39,9 +39,8 @@ def publish(job):
 def seal(job):
     from reports.views import seal_publication
 
-    item = seal_publication(job.params["publication"], by=job.created_by)
-    return {"url": reverse("reports:publication", args=[item.pk]), "label": "Mở phụ lục đã ký",
-            "message": "Đã ký số bằng chứng thư của cơ quan."}
+    item, message = seal_publication(job.params["publication"], by=job.created_by)
+    return {"url": reverse("reports:publication", args=[item.pk]), "label": "Mở phụ lục đã ký", "message": message}
 
 
 @handler("bulk_import", atomic=True)
