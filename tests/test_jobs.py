@@ -241,3 +241,38 @@ def _seal(tmp_path, settings):
     from .test_signing import seal_certificate
 
     return seal_certificate.__wrapped__(tmp_path, settings)
+
+
+def test_the_period_wide_import_commit_runs_in_a_worker(tworld, login, tmp_path):
+    import io
+    import re
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_bulk import FIGURES
+    from .world import answer
+
+    client = login(tworld.admin)
+    url = reverse("assessment:bulk", args=[tworld.period.pk])
+    set_pk = tworld.form_a.criteria_set_id
+    book = openpyxl.load_workbook(io.BytesIO(client.get(url, {"bo": set_pk, "mau": "1"}).content))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "STTTT")
+    for key, value in FIGURES.items():
+        row[header.index(key)].value = value
+    data = io.BytesIO()
+    book.save(data)
+    preview = client.post(url, {"bo": set_pk, "file": SimpleUploadedFile("so-lieu.xlsx", data.getvalue())})
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview.content.decode()))
+    response = client.post(url, fields)
+    job = Job.objects.get(kind="bulk_import")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert answer(tworld.form_a, "I.1").values == {}  # nothing written before the job ran
+    output = run_worker_batch()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, (job.message, output)
+    assert job.result["message"] == "Đã ghi 6 tiêu chí của 1 đơn vị từ tệp “so-lieu.xlsx”."
+    assert answer(tworld.form_a, "I.1").values["docs_in"] in (1000, "1000")
+    assert not list(tmp_path.glob("offline/*.xlsx"))  # the previewed file is removed once written

@@ -186,3 +186,24 @@ def test_submitting_stops_reminders_and_a_moved_deadline_replans_them(deadline_w
     assert Reminder.objects.filter(assessment=world.form_b, deadline=datetime.date(2026, 11, 30)).count() == 2
     assert "còn 7 ngày đến hạn nộp phiếu tự đánh giá (30/11/2026)" in inbox.to("staff.b@laocai.gov.vn")[-2][0]
     assert answer(world.form_a, "I.1").values  # the submitted form is untouched
+
+
+def test_the_workers_hourly_tick_sends_the_days_reminders_once(django_user_model, db, inbox,
+                                                               django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from jobs.maintenance import tick
+    from jobs.models import Job
+
+    from .world import build_world
+
+    today = timezone.localdate()
+    world = build_world(django_user_model, deadline=today + datetime.timedelta(days=7))
+    world.staff_b.email = "staff.b@laocai.gov.vn"
+    world.staff_b.save()
+    tick()
+    tick()  # the next tick in the same hour: the same job, nothing sent again
+    job = Job.objects.get(kind="reminders")
+    assert job.status == Job.Status.SUCCEEDED and job.result["message"].startswith("Đã nhắc hạn 2 phiếu")
+    assert [s for s, _ in inbox.to("staff.b@laocai.gov.vn")] == [
+        f"Sở Nội vụ: còn 7 ngày đến hạn nộp phiếu tự đánh giá ({world.period.deadline:%d/%m/%Y})"]
