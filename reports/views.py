@@ -2,7 +2,6 @@
 analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
 
 import datetime
-import json
 
 from django.conf import settings
 from django.contrib import messages
@@ -91,8 +90,9 @@ def publish_view(request, pk):
 
         params = {"period": period.pk, "profile": profile.pk, "number": request.POST.get("number", ""),
                   "date": date.isoformat(), "title": request.POST.get("title", ""), "reason": request.POST.get("reason", "")}
-        job = enqueue("publish", title=f"Công bố phụ lục {period.name}", params=params, by=request.user,
-                      key=f"publish:{sha256(json.dumps(params, sort_keys=True).encode())}")
+        # No idempotency key: each request is its own attempt, and the verb's lock and checks
+        # refuse a second identical publication with a message ("Kỳ này đã công bố …").
+        job = enqueue("publish", title=f"Công bố phụ lục {period.name}", params=params, by=request.user)
         return follow(request, job, failed_to=reverse("reports:results", args=[period.pk]))
     for problem in problems:
         messages.error(request, problem)
@@ -346,13 +346,16 @@ def whatif(request, pk):
     if chosen:
         from django.db.models import Max
 
+        from assessment.models import Answer
         from jobs.runner import enqueue
         from jobs.views import follow
 
+        # The same question on the same data is answered once; any new answer or status changes the key.
         changed = period.assessments.aggregate(at=Max("changed_at"))["at"]
+        answered = Answer.history.filter(assessment__period=period).aggregate(last=Max("history_id"))["last"]
         job = enqueue("whatif", title=f"Chấm thử {period.name} theo bộ {chosen.code} phiên bản {chosen.version}",
                       params={"period": period.pk, "criteria_set": chosen.pk}, by=request.user,
-                      key=f"whatif:{period.pk}:{chosen.pk}:{changed.isoformat() if changed else ''}")
+                      key=f"whatif:{period.pk}:{chosen.pk}:{changed.isoformat() if changed else ''}:{answered or 0}")
         if job.status != job.Status.SUCCEEDED:
             return follow(request, job, failed_to=reverse("reports:whatif", args=[period.pk]))
         rows, notes = job.result["rows"], job.result["notes"]

@@ -77,18 +77,20 @@ def test_failure_gives_the_message_and_writes_nothing(tworld, profile, login):
 def test_asking_twice_or_running_twice_changes_nothing(tworld, profile, login):
     approved(tworld, tworld.form_a, tworld.staff_a)
     client = login(tworld.leader)
-    first, second = publish_post(client, tworld, profile), publish_post(client, tworld, profile)
-    assert first["Location"] == second["Location"] and Job.objects.filter(kind="publish").count() == 1
-    job = Job.objects.get(kind="publish")
+    publish_post(client, tworld, profile)
+    publish_post(client, tworld, profile)  # a second click: a second attempt, refused by the verb
+    first, second = Job.objects.filter(kind="publish").order_by("pk")
     run_worker_batch()
-    run_job.enqueue(job.pk)  # the same job delivered again by the queue
+    run_job.enqueue(first.pk)  # the same job delivered again by the queue
     run_worker_batch()
-    job.refresh_from_db()
-    assert job.status == Job.Status.SUCCEEDED and job.attempts == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Job.Status.SUCCEEDED and first.attempts == 1
+    assert second.status == Job.Status.FAILED
+    assert second.message == "Kỳ này đã công bố (lần 1, số 15/QĐ-STTTT); bản đính chính cần ghi lý do."
     assert Publication.objects.count() == 1
-    third = client.post(reverse("reports:publish", args=[tworld.period.pk]),
-                        {"profile": profile.pk, "number": "15/QĐ-STTTT", "date": "2026-12-01"}, follow=True)
-    assert "Đã công bố phụ lục lần 1." in third.content.decode() and Publication.objects.count() == 1
+    page = client.get(reverse("jobs:detail", args=[second.pk])).content.decode()
+    assert "Kỳ này đã công bố (lần 1, số 15/QĐ-STTTT); bản đính chính cần ghi lý do." in page
 
 
 def _kill_when_running(job, worker):
