@@ -66,10 +66,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "accounts",
+    "safety",
 ]
 
 MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
+    # First: refuses oversized bodies, NUL bytes and floods of the verification page before anything reads them.
+    "safety.middleware.RequestLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,6 +183,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # History is read in the admin, never restored (config.history_admin refuses the save too).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# Imports read only CSV, TSV and inspected xlsx; exports escape formula-like text (safety/exchange.py).
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "safety.exchange.UploadTempStorage"
 
 # Logs: plain text by default, one JSON object a line with LOG_FORMAT=json (for a log collector);
 # every line carries the request id (X-Request-ID from the proxy, or a new one).
@@ -316,3 +322,25 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 36
 
 # The security log is also written to the application log as one JSON object per line.
 LOGGING.setdefault("loggers", {})["security"] = {"handlers": ["plain"], "level": "INFO", "propagate": False}
+
+# --- Hostile input (safety app): request-body limits, verification-page rate limit, temp files ---
+# Every request body is capped (413 beyond); uploads of files are capped per path prefix.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_MB", "2")) * 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/phieu/": 32 * 1024 * 1024,          # evidence files (20 MB) and offline workbooks, with form overhead
+    "/ky-danh-gia/": 12 * 1024 * 1024,    # the period-wide workbook
+    "/cong-bo/": 32 * 1024 * 1024,        # signed annexes
+    "/xac-minh/": 32 * 1024 * 1024,       # a copy of an annex to check
+    "/quan-tri/": 12 * 1024 * 1024,       # import-export files
+}
+VERIFY_PATH = "/xac-minh/"
+VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "30"))
+VERIFY_RATE_WINDOW = int(os.environ.get("VERIFY_RATE_WINDOW", "60"))
+BULK_MAX_BYTES = int(os.environ.get("BULK_MAX_MB", "10")) * 1024 * 1024
+# Temporary uploads go to a folder of their own, so those of a killed request can be found and removed
+# (manage.py remove_stale_files).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# History reasons are text (a reviewer's reason has no 100-character limit); see safety/text.py for the limits.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Imported xlsx files are parsed with defusedxml (openpyxl uses it when installed).

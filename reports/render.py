@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from safety.formulas import neutralize_workbook, text_cell
+
 from .formats import decree_date, short_date
 
 
@@ -49,10 +51,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 def put_cell(cell, value):
     """Write a value; text stays text. openpyxl stores a string that starts with '=' as a formula,
     and a spreadsheet would run it: a remark typed as "=HYPERLINK(…)" must show, not execute."""
-    cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
+    return text_cell(cell, value)
 
 
 def render_xlsx(document, digest):
@@ -137,6 +136,7 @@ def render_xlsx(document, digest):
         sheet.freeze_panes = sheet.cell(row=top + 2, column=3)
     workbook.properties.creator = meta["issuing_body"]
     workbook.properties.title = meta["title"]
+    neutralize_workbook(workbook)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
