@@ -79,3 +79,10 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_the_request(settings):
+    """Jobs run inside the request through django-tasks' immediate backend, so a test that asks for
+    a publication sees it; tests/test_jobs.py switches to the database backend and a real worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
