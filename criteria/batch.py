@@ -3,6 +3,7 @@
 Kept apart from the command so tests and later importers can use it directly.
 """
 
+import gc
 import json
 from decimal import Decimal
 from json.encoder import encode_basestring
@@ -24,6 +25,16 @@ def read_units(text):
     msgspec reads the same JSON into the same values as ``json.loads(parse_float=Decimal)``, a few
     times faster; what it refuses (NaN, lone surrogates, malformed text) is read again by the
     standard library, so those are accepted or reported exactly as before."""
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects: the cycle collector would walk them again and again
+    try:
+        return _read_units(text)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_units(text):
     try:
         data = _DECODER.decode(text)
     except msgspec.DecodeError:

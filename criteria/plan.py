@@ -72,6 +72,221 @@ def _half_up(numerator, denominator):
     return (2 * numerator + denominator) // (2 * denominator)
 
 
+# --- generated code ------------------------------------------------------------------------------
+
+class _Defer(Exception):
+    """Raised inside generated code: this unit needs the closure path or the engine."""
+
+
+def _convert(fld, raw):
+    """One figure as the quick check takes it: None when blank; raises _Defer when anything is off."""
+    if raw is None or (type(raw) is str and not raw.strip()):
+        return None
+    if type(raw) is bool and fld.kind == "yes_no":
+        return raw
+    try:
+        value = clean_value(fld, raw)
+    except NumberFormatError:
+        raise _Defer from None
+    if type(value) is Decimal and fld.kind != "date" and value == value.to_integral_value() \
+            and abs(value) < _INT_LIMIT:
+        return int(value)
+    return value
+
+
+def _generate(plan, flag):
+    """Python source for one layout: check a unit's answers and score them in one straight function.
+
+    Every field is a local variable; every criterion's points a local; groups are sums of locals. The
+    function returns (points in walk order, deductions, total before the floor at zero), or None when the
+    unit has anything the generated code does not take (then the closure path and the engine decide)."""
+    scheme, layout = plan.scheme, plan.layouts[flag]
+    env = {"_Defer": _Defer, "_convert": _convert, "LIMIT": _INT_LIMIT, "RLIMIT": _RATIO_LIMIT}
+    local = {}
+    lines = ["def fast(answers, days_late, extras, unit):",
+             "    entered = {}", "    flags = {}", "    seen = 0"]
+    emit = lines.append
+
+    def var(key):
+        if key not in local:
+            local[key] = f"v{len(local)}"
+            emit(f"    {local[key]} = None")
+        return local[key]
+
+    for key in scheme.fields:
+        var(key)
+    for node in scheme.leaves:
+        i = plan.index[node.code]
+        if not layout.applicable[i]:
+            continue
+        code = repr(node.code)
+        env[f"NODE{i}"] = node
+        emit(f"    a = answers.get({code})")
+        emit("    if a is not None:")
+        emit("        seen += 1")
+        emit("        if type(a) is not dict:")
+        emit("            return None")
+        emit("        if len(a) == 1 and 'values' in a:")
+        emit("            vals = a['values']")
+        emit("        else:")
+        emit(f"            if not extras(NODE{i}, a, True, entered, flags, unit):")
+        emit("                return None")
+        emit("            vals = a.get('values')")
+        emit("        if vals:")
+        emit("            if type(vals) is not dict:")
+        emit("                return None")
+        env[f"K{i}"] = frozenset(node.field_map)
+        emit(f"            if not vals.keys() <= K{i}:")
+        emit("                return None")
+        for fld in node.fields:
+            name = local[fld.key]
+            env[f"F_{name}"] = fld
+            emit(f"            x = vals.get({fld.key!r})")
+            emit("            if x is not None:")
+            if fld.kind in ("count", "money"):
+                emit("                if type(x) is int and 0 <= x < LIMIT:")
+                emit(f"                    {name} = x")
+                emit("                else:")
+                emit(f"                    {name} = _convert(F_{name}, x)")
+            elif fld.kind == "yes_no":
+                emit("                if type(x) is bool:")
+                emit(f"                    {name} = x")
+                emit("                else:")
+                emit(f"                    {name} = _convert(F_{name}, x)")
+            elif fld.kind == "percent":
+                # "57": the engine's Decimal('57'), taken as the int 57 without the parser.
+                emit("                if type(x) is str and x.isdigit() and x.isascii() and len(x) <= 3 and int(x) <= 100:")
+                emit(f"                    {name} = int(x)")
+                emit("                else:")
+                emit(f"                    {name} = _convert(F_{name}, x)")
+            elif fld.kind == "choice":
+                env[f"C_{name}"] = frozenset(fld.choice_labels)
+                emit(f"                if type(x) is str and x in C_{name}:")
+                emit(f"                    {name} = x")
+                emit("                else:")
+                emit(f"                    {name} = _convert(F_{name}, x)")
+            else:
+                emit(f"                {name} = _convert(F_{name}, x)")
+    emit("    if seen != len(answers):")
+    emit("        return None")
+    for numerator, denominator, may_exceed in plan.ratio_checks:
+        names = [local[k] for k in numerator + denominator]
+        emit(f"    if {' and '.join(f'{v} is not None' for v in names)}:")
+        n = " + ".join(local[k] for k in numerator)
+        d = " + ".join(local[k] for k in denominator)
+        emit(f"        d = {d}")
+        emit("        if d == 0:")
+        emit("            return None")
+        if not may_exceed:
+            emit(f"        if {n} > d:")
+            emit("            return None")
+    for key in plan.day_checks:
+        emit(f"    if {local[key]} == 0:")
+        emit("        return None")
+    emit("    if entered:")
+    emit("        return None")
+    points = {}
+    for i, node, program in plan.leaf_programs:
+        p = f"p{i}"
+        points[i] = p
+        if not layout.applicable[i]:
+            emit(f"    {p} = 0")
+            continue
+        rule = node.rule
+        kind = rule.kind
+        env[f"PROG{i}"] = program
+        keys = [k for k, _ in rule.field_refs()]
+        fallback = f"PROG{i}({{{', '.join(f'{k!r}: {local[k]}' for k in keys)}}}, unit, flags)"
+        if kind == "yes_no":
+            v = local[rule.field]
+            env[f"Y{i}"], env[f"N{i}"] = plan._points(rule.yes_points(node)), plan._points(rule.no)
+            emit(f"    {p} = 0 if {v} is None else (Y{i} if {v} else N{i})")
+        elif kind == "choice":
+            env[f"T{i}"] = {v: plan._points(x) for v, x in rule.points.items()}
+            v = local[rule.field]
+            emit(f"    {p} = 0 if {v} is None else T{i}[{v}]")
+        elif kind == "deduction_flat":
+            env[f"D{i}"] = plan._points(rule.points)
+            emit(f"    {p} = D{i} if {local[rule.field]} else 0")
+        elif kind == "manual":
+            emit(f"    {p} = 0")
+        elif kind == "count_steps":
+            names = [local[k] for k in rule.fields]
+            emit(f"    if {' or '.join(f'{v} is None' for v in names)}:")
+            emit(f"        {p} = 0")
+            emit("    else:")
+            emit(f"        t = {' + '.join(names)}")
+            mx = node.max_points
+            for j, (minimum, got) in enumerate(rule.steps):
+                env[f"S{i}_{j}"] = int(minimum) if minimum == minimum.to_integral_value() else minimum
+                emit(f"        {'if' if j == 0 else 'elif'} t >= S{i}_{j}:")
+                emit(f"            {p} = {plan._points(min(got, mx))}")
+            emit("        else:")
+            emit(f"            {p} = 0")
+        elif kind == "ratio" and getattr(program, "integer_ratio", None):
+            full_i, zero_i, div_i, mx_i, scale, mx_points = program.integer_ratio
+            if rule.percent:
+                v = local[rule.percent[0]]
+                emit(f"    if {v} is None:")
+                emit(f"        {p} = 0")
+                emit(f"    elif type({v}) is not int:")
+                emit(f"        {p} = {fallback}")
+                emit("    else:")
+                emit(f"        n = {v}")
+                emit("        d = 100")
+            else:
+                names = [local[k] for k in rule.numerator + rule.denominator]
+                emit(f"    if {' or '.join(f'{v} is None' for v in names)}:")
+                emit(f"        {p} = 0")
+                emit("    else:")
+                emit(f"        n = {' + '.join(local[k] for k in rule.numerator)}")
+                emit(f"        d = {' + '.join(local[k] for k in rule.denominator)}")
+                emit("        if type(n) is not int or type(d) is not int or not (0 <= n < RLIMIT and 0 < d < RLIMIT):")
+                emit(f"            {p} = {fallback}")
+                emit("            n = None")
+            emit("        if n is None:")
+            emit("            pass")
+            emit(f"        elif 10000 * n >= {full_i} * d:")
+            emit(f"            {p} = {mx_points}")
+            emit(f"        elif 10000 * n < {zero_i} * d:")
+            emit(f"            {p} = 0")
+            emit("        else:")
+            emit(f"            t = {100 * mx_i * scale} * n")
+            emit(f"            b = d * {div_i}")
+            emit(f"            c = 100 * t - {mx_i * scale} * b")
+            emit("            if c > 0:")
+            emit(f"                {p} = {mx_points}")
+            emit("            else:")
+            emit("                q, r = divmod(2 * t, b)")
+            emit("                if c == 0 or (r == 0 and q & 1):")
+            emit(f"                    {p} = {fallback}")
+            emit("                else:")
+            emit(f"                    {p} = (2 * t + b) // (2 * b)")
+        else:
+            emit(f"    {p} = {fallback}")
+    for index, counted, every, deduction in plan.groups:
+        parts = [points.get(c, "0") for c in (every if deduction else counted)]
+        points[index] = f"p{index}"
+        emit(f"    p{index} = {' + '.join(parts) or '0'}")
+    ordered = [points.get(i, "0") for i in range(len(plan.nodes))]
+    emit(f"    total = {' + '.join(points[i] for i in plan.top) or '0'}")
+    emit(f"    deductions = {' + '.join(points[i] for i in plan.deduction_leaves) or '0'}")
+    emit(f"    return [{', '.join(ordered)}], deductions, total - deductions")
+    source = "\n".join(lines) + "\n"
+    try:
+        exec(compile(source, f"<plan {scheme.code} v{scheme.version} {flag}>", "exec"), env)  # noqa: S102
+    except _Defer:
+        return None
+    function = env["fast"]
+
+    def fast(unit):
+        try:
+            return function(unit.answers, unit.days_late, plan._extras, unit)
+        except _Defer:
+            return None
+    return fast
+
+
 class _Points:
     """One criterion's numbers, as the engine's CriterionResult exposes them (no explanation)."""
 
@@ -223,6 +438,9 @@ class Plan:
                              if n.rule is not None and n.rule.kind == "ratio" and n.rule.numerator]
         self.day_checks = [n.rule.days_field for n in scheme.leaves
                            if n.rule is not None and n.rule.kind == "rate_per_day"]
+        self.fast = {}
+        if self.quick and not self.substitutes and scheme.is_complete:
+            self.fast = {flag: _generate(self, flag) for flag in (True, False)}
 
     # --- numbers -----------------------------------------------------------------------------
 
@@ -370,6 +588,7 @@ class Plan:
             if rest == 0 and twice % 2 == 1:  # exactly half a unit: let the engine's steps decide
                 return mirror(values, unit, flags)
             return _half_up(top, bottom)
+        ratio.integer_ratio = (full_i, zero_i, div_i, mx_i, scale, mx_points)
         return ratio
 
     def _engine_leaf(self, node):
@@ -463,6 +682,8 @@ class Plan:
 
     def _extras(self, node, answer, live, entered, flags, unit):
         """'points' and 'criteria' of one answer, as the engine's prepare reads them; False on any problem."""
+        if not answer.keys() <= ANSWER_KEYS:
+            return False
         if "points" in answer:
             raw = answer["points"]
             if not (raw is None or (isinstance(raw, str) and not raw.strip())):
@@ -528,7 +749,10 @@ class Plan:
         deductions = 0
         for i in self.deduction_leaves:
             deductions += points[i]
-        raw_total = total - deductions
+        return self._finish(unit, layout, points, deductions, total - deductions)
+
+    def _finish(self, unit, layout, points, deductions, raw_total):
+        places = self.places
         total = raw_total if raw_total > 0 else 0
         scheme = self.scheme
         if scheme.headline == "index":
@@ -560,6 +784,12 @@ class Plan:
         if not self.scheme.is_complete:
             return None, [Problem(unit.label, "", None,
                                   f"bộ tiêu chí {self.scheme.code} chưa đủ điểm tối đa, chưa thể chấm")]
+        flag = unit.has_procedures
+        if self.fast and type(flag) is bool and type(unit.days_late) is int and unit.days_late >= 0 \
+                and type(unit.answers) is dict:
+            done = self.fast[flag](unit)
+            if done is not None:
+                return self._finish(unit, self.layouts[flag], *done), []
         prepared = self.check(unit)
         if prepared is None:
             prepared, problems = prepare(self.scheme, unit)
@@ -589,11 +819,20 @@ class Plan:
         gc.disable()
         try:
             results, problems, seen = [], [], set()
-            check, score_checked = self.check, self.score_checked
+            check, score_checked, fast, finish = self.check, self.score_checked, self.fast, self._finish
+            layouts = self.layouts
             for unit in units:
                 if unit.code in seen:
                     problems.append(Problem(unit.label, "", None, "mã đơn vị bị trùng trong dữ liệu"))
                 seen.add(unit.code)
+                flag = unit.has_procedures
+                if fast and type(flag) is bool and type(unit.days_late) is int and unit.days_late >= 0 \
+                        and type(unit.answers) is dict:
+                    done = fast[flag](unit)
+                    if done is not None:
+                        if not problems:
+                            results.append(finish(unit, layouts[flag], *done))
+                        continue
                 prepared = check(unit)
                 if prepared is not None:
                     if not problems:
