@@ -54,7 +54,8 @@ _ENGINE_FIELD_KINDS = {"count", "money", "percent", "yes_no", "choice", "date", 
 
 
 def _decimals(value):
-    exponent = value.as_tuple().exponent
+    """Decimal places the value needs (Decimal('2.000') from a database column needs none)."""
+    exponent = value.normalize().as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 99
 
 
