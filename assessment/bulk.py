@@ -16,12 +16,14 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from config import chain
+from criteria.fields import cell_value, clean, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number
-from criteria.scoring import clean_value, prepare, score_unit
+from criteria.scoring import prepare, score_unit
 
 from .models import Answer, Assessment
-from .offline import OfflineFileError, _check_container, _shown, _typed
-from .scoring import answer_rows, stored_value, unit_input
+from .offline import OfflineFileError, _check_container
+from .scoring import answer_rows, unit_input
 
 POINTS = "điểm"
 
@@ -68,7 +70,7 @@ def build_template(period, criteria_set):
             elif fld is None:
                 row.append(float(answer.points) if answer.points is not None else None)
             else:
-                row.append(_shown(fld, answer.values.get(fld.key)))
+                row.append(cell_value(fld, answer.values.get(fld.key)))
         sheet.append(row)
     output = io.BytesIO()
     book.save(output)
@@ -135,18 +137,18 @@ def read_sheet(period, criteria_set, data, name="tệp"):
             if node.code not in new:
                 continue
             if fld is None:
-                raw = _typed(None, raw_cell) if raw_cell is not None else None
+                raw = from_cell(None, raw_cell) if raw_cell is not None else None
                 try:
                     new[node.code]["points"] = parse_number(raw) if raw is not None else None
                 except NumberFormatError as exc:
                     row_problems.append(f"{where}): điểm {exc} (giá trị: {raw_cell})")
                 continue
-            raw = _typed(fld, raw_cell)
+            raw = from_cell(fld, raw_cell)
             if raw is None:
                 new[node.code]["values"].pop(fld.key, None)
                 continue
             try:
-                new[node.code]["values"][fld.key] = stored_value(clean_value(fld, raw))
+                new[node.code]["values"][fld.key] = stored_value(clean(fld, raw))
             except NumberFormatError as exc:
                 row_problems.append(f"{where}, “{fld.label}”): {exc} (giá trị: {raw_cell})")
         if not row_problems:
@@ -215,8 +217,15 @@ def _insert_history(answers, *, by, reason):
     special = {"history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
                "history_change_reason": reason, "history_type": "~", "history_user_id": by.pk if by else None}
     convert = [_converter(f) for f in fields]
-    rows = [[special[f.attname] if f.attname in special else c(getattr(a, f.attname))
-             for f, c in zip(fields, convert, strict=True)] for a in answers]
+    now = timezone.now()
+    own = {"history_date": now, "history_change_reason": reason, "history_type": "~",
+           "history_user_id": by.pk if by else None}
+    values = chain.link_values(history, [
+        {f.attname: getattr(a, f.attname) for f in fields if f.attname not in (*own, "prev_hash", "row_hash")} | own
+        for a in answers])
+    special["history_date"] = connection.ops.adapt_datetimefield_value(now)
+    rows = [[special[f.attname] if f.attname in special else c(row[f.attname])
+             for f, c in zip(fields, convert, strict=True)] for row in values]
     quote = connection.ops.quote_name
     table = quote(history._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)

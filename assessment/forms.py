@@ -2,11 +2,10 @@
 
 from django import forms
 
-from criteria.forms import EvidenceInputsMixin, display_value, field_name, points_name
+from criteria.fields import clean, form_value, stored_value
+from criteria.forms import EvidenceInputsMixin, field_name, points_name
 from criteria.numbers import NumberFormatError, parse_number, vn
-from criteria.scoring import Problem, clean_value
-
-from .scoring import stored_value
+from criteria.scoring import Problem
 
 
 def version_name(code):
@@ -41,7 +40,7 @@ class _AnswersForm(EvidenceInputsMixin, forms.Form):
             if raw in (None, ""):
                 continue
             try:
-                values[fld.key] = stored_value(clean_value(fld, raw))
+                values[fld.key] = stored_value(clean(fld, raw))
             except NumberFormatError as exc:
                 problems.append(Problem(self.assessment.unit.name, node.code, raw, str(exc), fld.label, fld.key))
         return values, problems
@@ -73,7 +72,7 @@ class UnitForm(_AnswersForm):
                     widget=forms.Textarea(attrs={"rows": 2}))
                 self.initial[f"x__{node.code}"] = answer.explanation
             for fld in node.fields:
-                self.initial[field_name(fld.key)] = display_value(fld, answer.values.get(fld.key))
+                self.initial[field_name(fld.key)] = form_value(fld, answer.values.get(fld.key))
             if answer.points is not None:
                 self.initial[points_name(node.code)] = vn(answer.points)
         for name in list(self.fields):
@@ -106,13 +105,13 @@ class ReviewForm(_AnswersForm):
         super().__init__(assessment, answers, *args, **kwargs)
         self.add_evidence_inputs(self.scheme, prefix="rf", points_prefix="rp",
                                  points_for=lambda node: True)
-        deduction_per_criterion = any(n.rule is not None and n.rule.kind == "deduction_per_criterion"
+        deduction_per_criterion = any(n.rule is not None and n.rule.takes_criteria
                                       for n in self.scheme.leaves)
         for node in self.applicable_leaves():
             answer = self.answers[node.code]
             values = answer.reviewed_values if answer.reviewed_values is not None else answer.values
             for fld in node.fields:
-                self.initial[field_name(fld.key, "rf")] = display_value(fld, values.get(fld.key))
+                self.initial[field_name(fld.key, "rf")] = form_value(fld, values.get(fld.key))
             if answer.reviewed_points is not None:
                 self.initial[points_name(node.code, "rp")] = vn(answer.reviewed_points)
             if deduction_per_criterion and not node.is_deduction and not node.is_substitute:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from criteria.fields import NO, YES, display
 from criteria.numbers import parse_number, vn
 
 from .models import Assessment
@@ -33,18 +34,14 @@ def _who(record):
     return user.get_full_name() or user.username
 
 
-def _show(value, fld=None):
+def show_value(value, fld=None):
+    """A stored value as people read it: through its field's kind when known."""
+    if fld is not None:
+        return display(fld, value)
     if value is None or value == "":
         return "(trống)"
     if isinstance(value, bool):
-        return "Có" if value else "Không"
-    if fld is not None:
-        if fld.kind == "yes_no":
-            return "Có" if value else "Không"
-        if fld.kind == "choice":
-            return fld.choice_labels.get(value, value)
-        if fld.kind in ("count", "money", "percent"):
-            return vn(parse_number(value))
+        return YES if value else NO
     try:
         return vn(parse_number(value))
     except (ValueError, TypeError):
@@ -58,7 +55,7 @@ def _value_changes(old, new, scheme, label):
         if old.get(key) != new.get(key):
             fld = scheme.fields.get(key)
             name = fld.label if fld else key
-            lines.append(f"{label} “{name}”: {_show(old.get(key), fld)} → {_show(new.get(key), fld)}")
+            lines.append(f"{label} “{name}”: {show_value(old.get(key), fld)} → {show_value(new.get(key), fld)}")
     return lines
 
 
@@ -104,7 +101,7 @@ def history_entries(assessment):
                 if name == "reviewed_values" and new is None:
                     changes.append("Thẩm định giữ số liệu của đơn vị")
             else:
-                changes.append(f"{label.capitalize()}: {_show(old)} → {_show(new)}")
+                changes.append(f"{label.capitalize()}: {show_value(old)} → {show_value(new)}")
         if changes:
             entries.append(Entry(record.history_date, _who(record), f"Tiêu chí {code}", changes,
                                  record.history_change_reason or ""))

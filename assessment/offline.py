@@ -7,7 +7,6 @@ the user confirms, and only if there was no problem at all. Formulas are not rel
 typed values are read (a cached formula result is refused, as is any macro).
 """
 
-import datetime
 import hashlib
 import io
 import zipfile
@@ -17,12 +16,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.worksheet.datavalidation import DataValidation
 
+from criteria.fields import cell_value, clean, excel_validation, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number, vn
-from criteria.scoring import clean_value
 
-from .scoring import answer_rows, problems_for, stored_value
+from .scoring import answer_rows, problems_for
 
 SHEET, META = "Phiếu tự đánh giá", "_thong_tin"
 MAX_BYTES = 5 * 1024 * 1024
@@ -32,7 +30,6 @@ FIRST_ROW = 7
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 INPUT = PatternFill("solid", fgColor="FFF6D5")
-YES, NO = "Có", "Không"
 
 
 class OfflineFileError(ValidationError):
@@ -66,40 +63,6 @@ def _layout(assessment, scheme):
 def _fingerprint(rows):
     text = "|".join(f"{kind}:{node.code}:{fld.key if fld else ''}" for kind, node, fld in rows)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _shown(fld, value):
-    if value in (None, ""):
-        return None
-    if fld.kind in ("count", "money", "percent"):
-        number = parse_number(value)
-        return int(number) if number == number.to_integral_value() else float(number)  # a number cell, shown as typed
-    if fld.kind == "yes_no":
-        return YES if value else NO
-    if fld.kind == "choice":
-        return fld.choice_labels.get(value, value)
-    if fld.kind == "date":
-        return datetime.date.fromisoformat(value)
-    return value
-
-
-def _validation(fld):
-    if fld.kind in ("count", "money"):
-        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-    elif fld.kind == "percent":
-        rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-    elif fld.kind == "yes_no":
-        rule = DataValidation(type="list", formula1=f'"{YES},{NO}"')
-    elif fld.kind == "choice":
-        rule = DataValidation(type="list", formula1='"' + ",".join(label for _, label in fld.choices) + '"')
-    elif fld.kind == "date":
-        rule = DataValidation(type="date", operator="greaterThan", formula1="1")
-    else:
-        rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="4000")
-    rule.error = f"Giá trị không hợp lệ cho “{fld.label}”."
-    rule.errorTitle = "Số liệu không hợp lệ"
-    rule.showErrorMessage = True
-    return rule
 
 
 def build_workbook(assessment, answers):
@@ -145,18 +108,14 @@ def build_workbook(assessment, answers):
                 note.protection, note.fill = Protection(locked=False), INPUT
         else:
             sheet.cell(row=r, column=2, value=f"    {fld.label}").font = plain
-            value = _shown(fld, (answer.values if answer else {}).get(fld.key))
+            value = cell_value(fld, (answer.values if answer else {}).get(fld.key))
             cell = sheet.cell(row=r, column=3, value=value)
             cell.protection, cell.fill = Protection(locked=False), INPUT
-            if fld.kind == "date":
-                cell.number_format = "dd/mm/yyyy"
-            elif fld.kind in ("count", "money"):
-                cell.number_format = "#,##0"
-            elif fld.kind == "percent":
-                cell.number_format = "0.##"
+            if fld.field_kind.number_format:
+                cell.number_format = fld.field_kind.number_format
             key = (fld.kind, tuple(fld.choices))
             if key not in validations:
-                validations[key] = _validation(fld)
+                validations[key] = excel_validation(fld)
                 sheet.add_data_validation(validations[key])
             validations[key].add(cell)
         for col in range(1, 8):
@@ -202,26 +161,6 @@ def _check_container(data, name):
             raise OfflineFileError(f"Tệp “{name}” có chứa macro; chỉ nhận tệp .xlsx không có macro.")
     if "xl/workbook.xml" not in names:
         raise OfflineFileError(f"Tệp “{name}” không phải tệp Excel .xlsx (thiếu nội dung bảng tính).")
-
-
-def _typed(fld, value):
-    """A cell's value as the engine's raw input."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, datetime.datetime):
-        return value.date().strftime("%d/%m/%Y")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return format(Decimal(repr(value)), "f")  # the shortest text that is this float, never binary noise
-    if isinstance(value, int):
-        return str(value)
-    text = str(value).strip()
-    if fld is not None and fld.kind == "yes_no":
-        return {YES.lower(): "co", NO.lower(): "khong"}.get(text.lower(), text)
-    return text
 
 
 def read_workbook(assessment, answers, data, name="tệp"):
@@ -277,11 +216,11 @@ def read_workbook(assessment, answers, data, name="tệp"):
                 reading.problems.append(f"Ô {cell.coordinate} (tiêu chí {node.code}, “{fld.label}”): là công thức; "
                                         "hãy nhập giá trị.")
                 continue
-            raw = _typed(fld, cell.value)
+            raw = from_cell(fld, cell.value)
             if raw is None:
                 continue
             try:
-                entry["values"][fld.key] = stored_value(clean_value(fld, raw))
+                entry["values"][fld.key] = stored_value(clean(fld, raw))
             except NumberFormatError as exc:
                 reading.problems.append(f"Ô {cell.coordinate} (tiêu chí {node.code}, “{fld.label}”): {exc} "
                                         f"(giá trị: {cell.value})")
@@ -291,7 +230,7 @@ def read_workbook(assessment, answers, data, name="tệp"):
             if node.rule is not None and node.rule.manual and node.applies(assessment.unit.has_procedures):
                 cell = sheet.cell(row=r, column=5)
                 cells[(node.code, None)] = cell.coordinate
-                value = _typed(fld, cell.value) if cell.data_type != "f" else "công thức"
+                value = from_cell(fld, cell.value) if cell.data_type != "f" else "công thức"
                 try:
                     entry["points"] = parse_number(value) if value is not None else None
                 except NumberFormatError as exc:
@@ -326,9 +265,4 @@ def read_workbook(assessment, answers, data, name="tệp"):
 
 
 def _display(fld, value):
-    shown = _shown(fld, value)
-    if isinstance(shown, int | float):
-        return vn(Decimal(repr(shown)) if isinstance(shown, float) else shown)
-    if isinstance(shown, datetime.date):
-        return shown.strftime("%d/%m/%Y")
-    return "" if shown is None else str(shown)
+    return "" if value in (None, "") else fld.field_kind.display(fld, value)

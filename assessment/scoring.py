@@ -5,20 +5,7 @@ from the reviewer's figures where they changed them and the unit's elsewhere,
 with the reviewer's poor-data flags and the late days.
 """
 
-import datetime
-from decimal import Decimal
-
-from criteria.numbers import plain
 from criteria.scoring import UnitInput, prepare, score_unit
-
-
-def stored_value(value):
-    """An engine value as JSON: exact decimal text, booleans, ISO dates."""
-    if isinstance(value, Decimal):
-        return plain(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 def engine_answers(scheme, rows, *, reviewed):
@@ -43,7 +30,7 @@ def engine_answers(scheme, rows, *, reviewed):
         if entry:
             answers[code] = entry
     if flagged:
-        target = next((n for n in scheme.leaves if n.rule is not None and n.rule.kind == "deduction_per_criterion"),
+        target = next((n for n in scheme.leaves if n.rule is not None and n.rule.takes_criteria),
                       None)
         if target is not None:
             answers.setdefault(target.code, {})["criteria"] = flagged

@@ -23,8 +23,10 @@ from . import workflow
 from .forms import ReviewForm, UnitForm
 from .history import history_entries
 from .models import Assessment, EvidenceFile, Period
+from .periods import criteria_changes
+from .permissions import get_assessment_for
+from .queues import filter_by_unit_name, search_text
 from .roles import Role, has_role, is_admin, sees_everything
-from .rules import get_assessment_for
 from .scoring import answer_rows, problems_for, score_both
 from .workflow import ConflictError, WorkflowError
 
@@ -67,6 +69,8 @@ def period_detail(request, pk):
     forms = list(_queue(request, period))
     if not forms and not sees_everything(request.user):
         raise Http404("Không tìm thấy kỳ đánh giá.")
+    query = search_text(request)
+    forms = filter_by_unit_name(forms, query)
     now = timezone.now()
     for form in forms:
         form.waiting = now - form.submitted_at if form.submitted_at and form.status == Assessment.Status.SUBMITTED else None
@@ -74,7 +78,7 @@ def period_detail(request, pk):
     return render(request, "assessment/period.html", {
         "period": period, "forms": forms, "blocks": sorted(blocks.items()),
         "statuses": Assessment.Status.choices, "chosen_block": request.GET.get("khoi", ""),
-        "chosen_status": request.GET.get("trang-thai", ""),
+        "chosen_status": request.GET.get("trang-thai", ""), "q": query,
         "can_approve": has_role(request.user, Role.LEADER), "is_admin": is_admin(request.user),
     })
 
@@ -157,6 +161,10 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
                        problems=list(problems))
     context["rows"] = _rows(scheme, assessment, answers, form, own, reviewed, context["files"],
                             context["comments"], review=review)
+    set_changes = criteria_changes(assessment)
+    for row in context["rows"]:
+        row["change"] = set_changes.get(row["node"].code)
+        row["carried"] = row["answer"] is not None and row["answer"].is_carried
     context["editable"] = form is not None and not review
     context["read_only_reason"] = assessment.read_only_reason()
     user = request.user

@@ -21,7 +21,7 @@ SIZES = (30, 200, 2_000)
 
 
 def document(size):
-    from criteria.scheme import load_yaml, parse_document
+    from criteria.document import load_yaml, parse_document
 
     scheme = parse_document(load_yaml((ROOT / "fixtures/criteria/laocai-2018-district.yaml").read_text("utf-8")))
     groups = [n for n in scheme.nodes if not n.is_deduction]

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from criteria.scheme import load_yaml  # noqa: E402
+from criteria.document import load_yaml  # noqa: E402
 
 Q = Decimal("0.01")
 

@@ -25,8 +25,8 @@ CODE = "laocai-2018-district"
 
 
 def write_input(path, size):
+    from criteria.document import load_yaml, parse_document
     from criteria.samples import sample_answers
-    from criteria.scheme import load_yaml, parse_document
 
     scheme = parse_document(load_yaml((ROOT / f"fixtures/criteria/{CODE}.yaml").read_text("utf-8")))
     rng = random.Random(2018)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "simple_history",
+    "pgtrigger",
     "units",
     "criteria",
     "assessment",
@@ -123,6 +124,8 @@ USE_TZ = True
 # thousands separator, so it is set here).
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# Vietnamese for third-party admin screens that ship without it (import-export, simple-history, axes).
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -155,6 +158,8 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# History is read in the admin, never restored (config.history_admin refuses the save too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
     "version": 1,
@@ -168,4 +173,10 @@ LOGGING = {
 SEAL_PKCS12_PATH = os.environ.get("SEAL_PKCS12_PATH", "")
 SEAL_PKCS12_PASSPHRASE = os.environ.get("SEAL_PKCS12_PASSPHRASE", "")
 SIGNATURE_TRUST_ROOTS = [p for p in os.environ.get("SIGNATURE_TRUST_ROOTS", "").split(",") if p]
+# Signature trust (TT 15/2025/TT-BKHCN): a directory of trusted root certificates (*.pem, *.crt,
+# *.cer, *.der) and revocation lists (*.crl) the administrator replaces as files; whether to fetch
+# CRL/OCSP over the network; and whether an upload whose signer is not trusted is refused.
+SIGNATURE_TRUST_DIR = os.environ.get("SIGNATURE_TRUST_DIR", "")
+SIGNATURE_FETCH_REVOCATION = env_bool("SIGNATURE_FETCH_REVOCATION", default=True)
+SIGNATURE_REQUIRE_TRUSTED = env_bool("SIGNATURE_REQUIRE_TRUSTED")
 SIGNED_PDF_MAX_BYTES = int(os.environ.get("SIGNED_PDF_MAX_MB", "30")) * 1024 * 1024

@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
+from .document import DocumentError, parse_document
 from .models import Band, CriteriaSet, Criterion, EvidenceField
 from .resources import CriterionResource
 from .rules import RuleError, parse_rule
-from .scheme import DocumentError, parse_document
 from .store import activate, canonical_text, new_version
 
 

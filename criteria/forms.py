@@ -1,11 +1,9 @@
 """Inputs for a criteria set's evidence fields, shared by the "chấm thử" panel and the
-assessment forms: one place decides how each field kind is typed and read back."""
+assessment forms. How each field kind is typed and shown is decided by its kind (criteria.fields)."""
 
 from django import forms
 
 from .scoring import UnitInput
-
-YES_NO = [("", "—"), ("co", "Có"), ("khong", "Không")]
 
 
 def field_name(key, prefix="f"):
@@ -20,42 +18,9 @@ def flags_name(code):
     return f"c__{code}"
 
 
-def evidence_input(fld, *, required=False):
-    """A form field for one evidence field. Numbers stay text: the engine reads them the
-    Vietnamese way (2,87; 1.234) and names the problem if it cannot."""
-    if fld.kind == "choice":
-        return forms.ChoiceField(label=fld.label, required=required, choices=[("", "—"), *fld.choices])
-    if fld.kind == "yes_no":
-        return forms.ChoiceField(label=fld.label, required=required, choices=YES_NO)
-    if fld.kind == "text":
-        return forms.CharField(label=fld.label, required=required, max_length=4000,
-                               widget=forms.Textarea(attrs={"rows": 2}))
-    attrs = {"inputmode": "numeric" if fld.kind in ("count", "money") else "decimal", "autocomplete": "off"}
-    if fld.kind == "date":
-        attrs = {"placeholder": "dd/mm/yyyy"}
-    return forms.CharField(label=fld.label, required=required, max_length=40, widget=forms.TextInput(attrs=attrs))
-
-
 def points_input(label):
     return forms.CharField(label=label, required=False, max_length=20,
                            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-
-
-def display_value(fld, value):
-    """A stored value as the user typed it, in Vietnamese number format."""
-    from .numbers import parse_number, vn
-
-    if value is None:
-        return ""
-    if fld.kind == "yes_no":
-        return "co" if value else "khong"
-    if fld.kind in ("count", "money", "percent"):
-        return vn(parse_number(value))
-    if fld.kind == "date":
-        import datetime
-
-        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y") if isinstance(value, str) else value
-    return value
 
 
 class EvidenceInputsMixin:
@@ -69,7 +34,7 @@ class EvidenceInputsMixin:
             if node.rule is None:
                 continue
             for fld in node.fields:
-                self.fields[field_name(fld.key, prefix)] = evidence_input(fld)
+                self.fields[field_name(fld.key, prefix)] = fld.field_kind.form_field(fld)
             if not node.is_deduction and points_for(node):
                 self.fields[points_name(node.code, points_prefix)] = points_input(f"Điểm {node.code}")
 
@@ -111,7 +76,7 @@ class TryScoreForm(EvidenceInputsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_evidence_inputs(scheme)
         for node in scheme.leaves:
-            if node.rule is not None and node.rule.kind == "deduction_per_criterion":
+            if node.rule is not None and node.rule.takes_criteria:
                 self.fields[flags_name(node.code)] = forms.CharField(
                     label="Mã các tiêu chí có số liệu không đảm bảo (cách nhau bởi dấu phẩy)", required=False)
 

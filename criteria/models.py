@@ -2,14 +2,19 @@
 content: rows are written only through ``criteria.store`` and read back as a
 document, so the database and the YAML file can never disagree."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from config import appendonly
 from units.models import Block
 
-from .numbers import plain
-from .scheme import APPLIES_TO, FIELD_KINDS, HEADLINES, STATUSES
+from .document import parse_document
+from .fields import FIELD_KINDS
+from .numbers import parse_number, plain
+from .scheme import APPLIES_TO, HEADLINES, STATUSES
 
 # Parsed schemes of frozen sets, by (pk, code, version): their content can no longer change.
 _FROZEN_SCHEMES = {}
@@ -107,17 +112,13 @@ class CriteriaSet(models.Model):
         return super().delete(*args, **kwargs)
 
     def document(self):
-        """This set as its text-form document (see criteria.store)."""
-        from .store import set_to_document
-
-        return set_to_document(self)
+        """This set as its text-form document (written by criteria.store.save_document)."""
+        return _set_document(self)
 
     def scheme(self):
         """The plain-value scheme the scoring engine uses. Cached on the instance, and
         across requests once the set is frozen (its content can no longer change)."""
         if not hasattr(self, "_scheme"):
-            from .scheme import parse_document
-
             key = (self.pk, self.code, self.version)
             cached = _FROZEN_SCHEMES.get(key) if self.is_frozen else None
             if cached is None:
@@ -224,10 +225,60 @@ class EvidenceField(_FrozenGuard):
         return self.criterion.criteria_set
 
 
+def _decimal(value):
+    return None if value is None else parse_number(value)
+
+
+def _set_document(criteria_set) -> dict:
+    """The stored rows of a set as its text-form document."""
+    criteria = list(criteria_set.criteria.order_by("order"))
+    fields = {}
+    for f in EvidenceField.objects.filter(criterion__criteria_set=criteria_set).order_by("order"):
+        fields.setdefault(f.criterion_id, []).append(f)
+    children = {}
+    for c in criteria:
+        children.setdefault(c.parent_id, []).append(c)
+
+    def node(c):
+        data = {"code": c.code, "title": c.title}
+        if c.max_points is not None:
+            data["max"] = _decimal(c.max_points)
+        if c.applies_to != "all":
+            data["applies_to"] = c.applies_to
+        if c.not_assessed_points is not None:
+            data["not_assessed"] = {"points": _decimal(c.not_assessed_points), "reason": c.not_assessed_reason}
+        if c.note:
+            data["note"] = c.note
+        if c.documents:
+            data["documents"] = c.documents
+        if c.id in fields:
+            data["fields"] = [{"key": f.key, "label": f.label, "kind": f.kind,
+                               **({"choices": f.choices} if f.choices else {})} for f in fields[c.id]]
+        if c.rule is not None:
+            data["rule"] = c.rule
+        if c.id in children:
+            data["children"] = [node(k) for k in children[c.id]]
+        return data
+
+    document = {"code": criteria_set.code, "version": criteria_set.version, "name": criteria_set.name,
+                "status": str(criteria_set.status),
+                "decision": {"number": criteria_set.decision_number or None,
+                             "date": criteria_set.decision_date, "issuer": criteria_set.decision_issuer or None},
+                "source": criteria_set.source, "blocks": [b.code for b in criteria_set.blocks.order_by("order", "code")],
+                "headline": str(criteria_set.headline),
+                "rounding": {"points": criteria_set.points_places, "score": criteria_set.score_places},
+                "total_max": _decimal(criteria_set.total_max),
+                "ranking_rule": criteria_set.ranking_rule, "tie_rule": criteria_set.tie_rule,
+                "bands": [{"label": b.label, "lower": _decimal(b.lower), "upper": _decimal(b.upper),
+                           **({"reason": b.reason} if b.reason else {})}
+                          for b in criteria_set.bands.order_by("order")],
+                "criteria": [node(c) for c in children.get(None, [])]}
+    document["decision"] = {k: v for k, v in document["decision"].items() if v is not None}
+    return document
+
+
 def jsonable(value):
     """Rule parameters as JSON: decimals as their exact text, never floats."""
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, dict):
@@ -235,3 +286,33 @@ def jsonable(value):
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+class CriteriaSetRevision(models.Model):
+    """One saved change to a criteria set made in the browser editor: who, when, what (in words)
+    and the whole text form after it, so any earlier state can be read and compared."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name="bộ tiêu chí", on_delete=models.PROTECT,
+                                     related_name="revisions")
+    number = models.PositiveIntegerField("lần sửa")
+    changed_by = models.ForeignKey("auth.User", verbose_name="người sửa", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    changed_at = models.DateTimeField("lúc", default=timezone.now)
+    summary = models.CharField("nội dung thay đổi", max_length=500)
+    text = models.TextField("văn bản bộ tiêu chí sau khi sửa")
+
+    class Meta:
+        ordering = ["criteria_set", "-number"]
+        verbose_name = "lần sửa bộ tiêu chí"
+        verbose_name_plural = "lịch sử sửa bộ tiêu chí"
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "number"], name="criteriaset_revision_unique",
+                                    violation_error_message="Lần sửa này đã được ghi."),
+        ]
+
+    def __str__(self):
+        return f"{self.criteria_set} — lần {self.number}: {self.summary}"
+
+
+# The edit history is kept like every other history: the database refuses to change or delete it.
+appendonly.protect(CriteriaSetRevision)

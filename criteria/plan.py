@@ -8,7 +8,7 @@ gives them the same numbers, faster.
 How it stays identical to the engine:
 
 - Input checking. The plan accepts a unit only when its quick check finds nothing wrong, taking the
-  same values the engine's ``clean_value`` would take (whole numbers as ``int``, which compare and add
+  same values the field kind's ``clean`` would take (whole numbers as ``int``, which compare and add
   exactly like the engine's Decimals). Anything unusual — a problem, an unexpected type, a huge
   number, a kind the plan does not know — sends the whole unit to the engine's ``prepare``, so bad
   input is reported by the engine itself, word for word.
@@ -31,6 +31,8 @@ explanations.
 import gc
 from decimal import ROUND_HALF_UP, Decimal
 
+from .fields import KINDS
+from .fields import clean as clean_value
 from .numbers import ZERO, NumberFormatError, parse_number, round_half_up
 from .ranking import assign_ranks
 from .scoring import (
@@ -39,12 +41,11 @@ from .scoring import (
     ScoringInputError,
     _Context,
     _score_prepared,
-    clean_value,
     prepare,
 )
 
-# Whole numbers the quick check takes as they are (sums of a few stay far inside the engine's 28
-# digits); anything larger goes through the engine.
+# Whole numbers the quick check turns from Decimal into int (sums of a few stay far inside the
+# engine's 28 digits). Whole numbers given as int are taken as they are within the kind's range.
 _INT_LIMIT = 10**18
 # Figures up to which a ratio is computed on integers (see Plan._ratio for why that is exact).
 _RATIO_LIMIT = 10**9
@@ -145,7 +146,7 @@ def _generate(plan, flag):
             emit(f"            x = vals.get({fld.key!r})")
             emit("            if x is not None:")
             if fld.kind in ("count", "money"):
-                emit("                if type(x) is int and 0 <= x < LIMIT:")
+                emit(f"                if type(x) is int and 0 <= x <= {int(KINDS[fld.kind].maximum)}:")
                 emit(f"                    {name} = x")
                 emit("                else:")
                 emit(f"                    {name} = _convert(F_{name}, x)")
@@ -435,12 +436,15 @@ class Plan:
         self.fields = {}  # criterion code -> (node, {key: field})
         for node in scheme.leaves:
             self.fields[node.code] = (node, node.field_map)
-        self.ratio_checks = [(n.rule.numerator, n.rule.denominator, n.rule.may_exceed) for n in scheme.leaves
-                             if n.rule is not None and n.rule.kind == "ratio" and n.rule.numerator]
-        self.day_checks = [n.rule.days_field for n in scheme.leaves
-                           if n.rule is not None and n.rule.kind == "rate_per_day"]
+        # The rules' own input checks (the engine's hooks); the generated code repeats those of the
+        # two kinds that have one today, ratio and rate per day, inline.
+        self.checks = [n for n in scheme.leaves if n.rule is not None and n.rule.checks_inputs()]
+        self.ratio_checks = [(n.rule.numerator, n.rule.denominator, n.rule.may_exceed) for n in self.checks
+                             if n.rule.kind == "ratio" and n.rule.numerator]
+        self.day_checks = [n.rule.days_field for n in self.checks if n.rule.kind == "rate_per_day"]
+        inline_checks = all(n.rule.kind in ("ratio", "rate_per_day") for n in self.checks)
         self.fast = {}
-        if self.quick and not self.substitutes and scheme.is_complete:
+        if self.quick and inline_checks and not self.substitutes and scheme.is_complete:
             self.fast = {flag: _generate(self, flag) for flag in (True, False)}
 
     # --- numbers -----------------------------------------------------------------------------
@@ -641,7 +645,7 @@ class Plan:
                     return None
                 kind, t = fld.kind, type(raw)
                 if t is int and (kind == "count" or kind == "money"):
-                    if not live or not 0 <= raw < _INT_LIMIT:
+                    if not live or not 0 <= raw <= KINDS[kind].maximum:
                         return None
                     values[key] = raw
                     continue
@@ -660,24 +664,9 @@ class Plan:
                         and abs(value) < _INT_LIMIT:
                     value = int(value)
                 values[key] = value
-        for numerator, denominator, may_exceed in self.ratio_checks:
-            n = d = 0
-            for k in numerator:
-                v = values.get(k)
-                if v is None:
-                    break
-                n += v
-            else:
-                for k in denominator:
-                    v = values.get(k)
-                    if v is None:
-                        break
-                    d += v
-                else:
-                    if d == 0 or (n > d and not may_exceed):
-                        return None
-        for key in self.day_checks:
-            if values.get(key) == 0:
+        fields = self.scheme.fields
+        for node in self.checks:
+            if node.rule.check(node, values, fields):
                 return None
         return values, entered, flags
 
@@ -704,7 +693,7 @@ class Plan:
                     entered[node.code] = points
         if "criteria" in answer and answer["criteria"] is not None:
             flagged = answer["criteria"]
-            if node.rule is None or node.rule.kind != "deduction_per_criterion" or type(flagged) is not list:
+            if node.rule is None or not node.rule.takes_criteria or type(flagged) is not list:
                 return False
             by_code = self.scheme.by_code
             for item in flagged:

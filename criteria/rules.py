@@ -4,6 +4,12 @@ Each kind reads and checks its own parameters, writes them back unchanged,
 describes itself in Vietnamese for the official form, and scores one
 criterion from plain values. Pure Python over Decimal: no ORM here.
 
+Each kind also owns its checks, so that a new kind is a change to this file only:
+``validate(node, scheme)`` checks what its parameters refer to in the whole set (called by
+the document reader once every maximum is known), and ``check(node, values, fields)``
+checks one unit's cleaned figures before scoring (a zero denominator, say). Kinds are
+registered in ``RULE_KINDS``.
+
 ``score()`` returns ``(points, detail)``; the detail is a small tuple that
 ``explain()`` turns into text only when someone asks, so that scoring ten
 thousand units does not build half a million sentences nobody reads.
@@ -63,6 +69,11 @@ class Rule:
     params: tuple = ()
     manual = False
     deduction = False
+    #: The unit's answer for this criterion may list other criteria (``"criteria": [...]``):
+    #: the reviewer's poor-data flags.
+    takes_criteria = False
+    #: Scores a unit without procedures in place of other criteria (its maximum is theirs).
+    substitutes = False
 
     def __init__(self, data, *, where):
         unknown = set(data) - set(self.params) - {"kind"}
@@ -83,6 +94,26 @@ class Rule:
 
     def criterion_refs(self):
         return []
+
+    def validate(self, node, scheme):
+        """Problems (Vietnamese text) with what this rule refers to in ``scheme``; may settle
+        derived values. Field references and their kinds are checked by the reader."""
+        return []
+
+    def check(self, node, values, fields):
+        """Problems with one unit's cleaned ``values`` that make this rule unscorable, as
+        (shown value, message, field label, field key) tuples."""
+        return ()
+
+    @classmethod
+    def checks_inputs(cls):
+        return cls.check is not Rule.check
+
+    #: ``settle_sample`` depends on other rules' figures and runs in repeated passes.
+    sample_in_passes = False
+
+    def settle_sample(self, values, rng, level):
+        """Adjust sample figures (criteria.samples) so that this rule scores them without a problem."""
 
     def describe(self, node, fields):
         raise NotImplementedError
@@ -147,6 +178,32 @@ class RatioRule(Rule):
         if self.percent:
             return [(self.percent[0], ("percent",))]
         return [(k, ("count", "money")) for k in self.numerator + self.denominator]
+
+    @property
+    def sample_in_passes(self):
+        return bool(self.numerator)
+
+    def settle_sample(self, values, rng, level):
+        if not self.numerator:
+            return
+        den = sum(values[k] for k in self.denominator)
+        if not self.may_exceed and sum(values[k] for k in self.numerator) > den:
+            share = min(1.0, max(0.3, rng.gauss(level, 0.1)))
+            for k in self.numerator:
+                values[k] = int(den * share) // len(self.numerator)
+
+    def check(self, node, values, fields):
+        if self.percent:
+            return ()
+        n, d = total_of(values, self.numerator), total_of(values, self.denominator)
+        if n is None or d is None:
+            return ()
+        names = " + ".join(fields[k].label for k in self.denominator)
+        if d == 0:
+            return [(vn(d), f"mẫu số '{names}' bằng 0, không tính được tỷ lệ", "", self.denominator[0])]
+        if n > d and not self.may_exceed:
+            return [(f"{vn(n)} > {vn(d)}", f"tử số lớn hơn mẫu số '{names}'", "", self.numerator[0])]
+        return ()
 
     def _ratio_text(self, fields):
         if self.percent:
@@ -265,6 +322,17 @@ class ChoiceRule(Rule):
     def field_refs(self):
         return [(self.field, ("choice",))]
 
+    def validate(self, node, scheme):
+        fld = scheme.fields.get(self.field)
+        if fld is None:
+            return []
+        values = {v for v, _ in fld.choices}
+        if set(self.points) != values:
+            return [f"Tiêu chí {node.code}: điểm phải khai báo cho đúng các lựa chọn {', '.join(sorted(values))}"]
+        # Follow the field's order, whatever order storage returned (PostgreSQL's jsonb sorts keys).
+        self.points = {v: self.points[v] for v, _ in fld.choices}
+        return []
+
     def describe(self, node, fields):
         labels = fields[self.field].choice_labels
         return [f"{labels.get(v, v)}: {vn(p)} điểm." for v, p in self.points.items()]
@@ -360,6 +428,15 @@ class RatePerDayRule(Rule):
     def field_refs(self):
         return [(self.field, ("count",)), (self.days_field, ("count",))]
 
+    def settle_sample(self, values, rng, level):
+        values[self.days_field] = 250
+        values[self.field] = rng.randint(150, 900)
+
+    def check(self, node, values, fields):
+        if values.get(self.days_field) == 0:
+            return [(0, "số ngày làm việc phải lớn hơn 0", fields[self.days_field].label, self.days_field)]
+        return ()
+
     def describe(self, node, fields):
         return [
             f"Điểm = {fields[self.field].label} / {fields[self.days_field].label}.",
@@ -417,6 +494,7 @@ class SubstituteRatioRule(Rule):
     kind = "substitute_ratio"
     label = "Thay thế theo tỷ lệ (đơn vị không có TTHC)"
     params = ("source", "replaces")
+    substitutes = True
 
     def parse(self, data):
         self.source = _keys(data, "source", where=self.where)[0]
@@ -427,6 +505,30 @@ class SubstituteRatioRule(Rule):
 
     def criterion_refs(self):
         return [self.source, *self.replaces]
+
+    def validate(self, node, scheme):
+        """The references, who each applies to, and this criterion's maximum: the sum of the
+        maxima it replaces (so groups have been summed before this is called)."""
+        where = f"Tiêu chí {node.code}"
+        by_code = scheme.by_code
+        missing = [c for c in self.criterion_refs() if c not in by_code]
+        if missing:
+            return [f"{where}: tham chiếu tiêu chí không tồn tại: {', '.join(missing)}"]
+        problems = []
+        if node.effective_applies != "without_procedures":
+            problems.append(f"{where}: quy tắc thay thế chỉ dành cho cơ quan không có TTHC "
+                            "(applies_to: without_procedures)")
+        for code in self.replaces:
+            if by_code[code].effective_applies != "with_procedures":
+                problems.append(f"{where}: mục được thay thế {code} phải là applies_to: with_procedures")
+        if by_code[self.source].effective_applies != "all":
+            problems.append(f"{where}: mục nguồn {self.source} phải áp dụng cho mọi đơn vị")
+        replaced = [by_code[c].max_points for c in self.replaces]
+        node.max_points = None if None in replaced else sum(replaced, ZERO)
+        source_max = by_code[self.source].max_points
+        if source_max is not None and source_max == 0:
+            problems.append(f"{where}: mục nguồn {self.source} có điểm tối đa bằng 0")
+        return problems
 
     def describe(self, node, fields):
         replaced = " + ".join(self.replaces)
@@ -479,6 +581,7 @@ class DeductionPerCriterionRule(_AmountDeduction):
     kind = "deduction_per_criterion"
     label = "Trừ điểm theo tiêu chí có số liệu không đảm bảo"
     params = ("per_criterion",)
+    takes_criteria = True
 
     def describe(self, node, fields):
         return [f"Mỗi tiêu chí có số liệu không đảm bảo chất lượng trừ {vn(self.per_criterion)} điểm."]
@@ -510,6 +613,9 @@ class DeductionFlatRule(Rule):
 
     def field_refs(self):
         return [(self.field, ("yes_no",))]
+
+    def settle_sample(self, values, rng, level):
+        values[self.field] = rng.random() < 0.1
 
     def describe(self, node, fields):
         return [f"{fields[self.field].label}: có thì trừ {vn(self.points)} điểm."]

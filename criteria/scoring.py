@@ -7,18 +7,14 @@ Input is checked completely before anything is scored; every problem names
 the unit, the criterion, the field and the value, in Vietnamese.
 """
 
-import datetime
 import gc
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .numbers import HUNDRED, ZERO, NumberFormatError, parse_number, round_half_up, vn
+from .fields import KINDS
+from .numbers import ZERO, NumberFormatError, parse_number, round_half_up, vn
 from .ranking import assign_ranks
-from .rules import total_of
 
-YES = {"có", "co", "yes", "true", "1", "x"}
-NO = {"không", "khong", "no", "false", "0", ""}
-MAX_TEXT = 4000
 ANSWER_KEYS = frozenset({"values", "points", "criteria", "note"})
 
 
@@ -128,68 +124,6 @@ class _Context:
         return self.points[code]
 
 
-def _bool(raw):
-    if isinstance(raw, bool):
-        return raw
-    if isinstance(raw, int) and raw in (0, 1):
-        return bool(raw)
-    if isinstance(raw, str):
-        text = raw.strip().lower()
-        if text in YES:
-            return True
-        if text in NO:
-            return False
-    raise NumberFormatError("phải là Có hoặc Không")
-
-
-def _date(raw):
-    if isinstance(raw, datetime.date):
-        return raw
-    text = str(raw).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    raise NumberFormatError("không phải ngày hợp lệ (dd/mm/yyyy)")
-
-
-def clean_value(fld, raw):
-    """Turn one raw evidence value into its typed form, or raise NumberFormatError."""
-    kind = fld.kind
-    if type(raw) is int and kind in ("count", "money"):
-        if raw < 0:
-            raise NumberFormatError("không được âm")
-        return Decimal(raw)
-    if kind in ("count", "money"):
-        value = parse_number(raw, integer=True)
-        if value < 0:
-            raise NumberFormatError("không được âm")
-        return value
-    if kind == "percent":
-        value = parse_number(raw)
-        if not ZERO <= value <= HUNDRED:
-            raise NumberFormatError("phải từ 0 đến 100")
-        return value
-    if kind == "yes_no":
-        return _bool(raw)
-    if kind == "choice":
-        text = str(raw).strip()
-        allowed = fld.choice_labels
-        if text in allowed:
-            return text
-        for value, label in fld.choices:
-            if label.lower() == text.lower():
-                return value
-        raise NumberFormatError(f"không phải một lựa chọn hợp lệ ({'; '.join(allowed.values())})")
-    if kind == "date":
-        return _date(raw)
-    text = str(raw)
-    if len(text) > MAX_TEXT:
-        raise NumberFormatError(f"dài quá {MAX_TEXT} ký tự")
-    return text
-
-
 def _blank(raw):
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -236,7 +170,7 @@ def prepare(scheme, unit):
                                         fld.label, key))
                 continue
             try:
-                values[key] = clean_value(fld, raw)
+                values[key] = KINDS[fld.kind].clean(fld, raw)
             except NumberFormatError as exc:
                 problems.append(Problem(label, code, raw, str(exc), fld.label, key))
         if "points" in answer and not _blank(answer["points"]):
@@ -264,7 +198,7 @@ def prepare(scheme, unit):
                     entered[code] = points
         if "criteria" in answer and answer["criteria"] is not None:
             flagged = answer["criteria"]
-            if node.rule is None or node.rule.kind != "deduction_per_criterion":
+            if node.rule is None or not node.rule.takes_criteria:
                 problems.append(Problem(label, code, flagged, "chỉ mục trừ điểm theo tiêu chí mới nhận danh sách tiêu chí"))
             elif not isinstance(flagged, list):
                 problems.append(Problem(label, code, flagged, "phải là danh sách mã tiêu chí"))
@@ -276,23 +210,10 @@ def prepare(scheme, unit):
                 if len(set(flagged)) != len(flagged):
                     problems.append(Problem(label, code, flagged, "một tiêu chí bị nêu nhiều lần"))
                 flags[code] = tuple(flagged)
+    fields = scheme.fields
     for node in plan_for(scheme).checks:
-        rule = node.rule
-        if rule.kind == "ratio":
-            n, d = total_of(values, rule.numerator), total_of(values, rule.denominator)
-            if n is None or d is None:
-                continue
-            if d == 0 or (n > d and not rule.may_exceed):
-                names = " + ".join(scheme.fields[k].label for k in rule.denominator)
-            if d == 0:
-                problems.append(Problem(label, node.code, vn(d), f"mẫu số '{names}' bằng 0, không tính được tỷ lệ",
-                                        key=rule.denominator[0]))
-            elif n > d and not rule.may_exceed:
-                problems.append(Problem(label, node.code, f"{vn(n)} > {vn(d)}",
-                                        f"tử số lớn hơn mẫu số '{names}'", key=rule.numerator[0]))
-        elif rule.kind == "rate_per_day" and values.get(rule.days_field) == 0:
-            problems.append(Problem(label, node.code, 0, "số ngày làm việc phải lớn hơn 0",
-                                    scheme.fields[rule.days_field].label, rule.days_field))
+        for value, message, field_label, key in node.rule.check(node, values, fields):
+            problems.append(Problem(label, node.code, value, message, field_label, key))
     if problems:
         return None, problems
     return (values, entered, flags), []
@@ -335,8 +256,7 @@ class _Plan:
         self.top = [n.code for n in scheme.nodes if not n.is_deduction]
         self.deduction_leaves = [n.code for n in leaves if n.is_deduction]
         self.order = [n.code for n in scheme.walk()]
-        self.checks = [n for n in leaves if n.rule is not None and (
-            (n.rule.kind == "ratio" and n.rule.numerator) or n.rule.kind == "rate_per_day")]
+        self.checks = [n for n in leaves if n.rule is not None and n.rule.checks_inputs()]
 
 
 def plan_for(scheme):
@@ -359,7 +279,8 @@ def _sum_group(results, node, child_codes, deduction_group, has_procedures, fiel
     return CriterionResult(node, got, mx, node.applies(has_procedures), None, False, fields)
 
 
-def _score_prepared(scheme, unit, prepared):
+def score_prepared(scheme, unit, prepared):
+    """Score one unit whose input ``prepare`` accepted (its first return value)."""
     values, entered, flags = prepared
     plan = plan_for(scheme)
     has_procedures = unit.has_procedures
@@ -388,12 +309,9 @@ def _score_prepared(scheme, unit, prepared):
         # A substitute reads the subtotal of its source section, so that section is summed first.
         for group, child_codes, deduction_group in source_groups:
             results[group.code] = _sum_group(results, group, child_codes, deduction_group, has_procedures, fields)
-        if not source.children:
-            got = results[source.code]
-        else:
-            got = results[source.code]
-            ctx.points[source.code] = (got.points, got.max_points)
-            results[node.code] = leaf(node)
+        got = results[source.code]
+        ctx.points[source.code] = (got.points, got.max_points)
+        results[node.code] = leaf(node)
     for group, child_codes, deduction_group in plan.groups:
         results[group.code] = _sum_group(results, group, child_codes, deduction_group, has_procedures, fields)
     total = max_points = ZERO
@@ -401,17 +319,11 @@ def _score_prepared(scheme, unit, prepared):
         res = results[code]
         total += res.points
         max_points += res.max_points or ZERO
-    counted = len(plan.top)
     deductions = sum((results[code].points for code in plan.deduction_leaves), ZERO)
     # Deductions never take a unit below zero: an index cannot be negative.
     raw_total = total - deductions
     total = max(raw_total, ZERO)
-    if scheme.headline == "index":
-        score = round_half_up(total / max_points, scheme.score_places) if max_points else ZERO
-    elif scheme.headline == "mean":
-        score = round_half_up(total / counted, scheme.score_places) if counted else ZERO
-    else:
-        score = round_half_up(total, scheme.score_places)
+    score = scheme.headline_figure(total, max_points)
     ordered = {code: results[code] for code in plan.order}
     return UnitResult(unit, ordered, deductions, total, max_points, score, scheme.classify(score),
                       raw_total=raw_total)
@@ -425,7 +337,7 @@ def score_unit(scheme, unit: UnitInput) -> UnitResult:
     prepared, problems = prepare(scheme, unit)
     if problems:
         raise ScoringInputError(problems)
-    return _score_prepared(scheme, unit, prepared)
+    return score_prepared(scheme, unit, prepared)
 
 
 def score_units(scheme, units, *, rank=True):
@@ -449,7 +361,7 @@ def score_units(scheme, units, *, rank=True):
             prepared_all.append(prepared)
         if problems:
             raise ScoringInputError(problems)
-        results = [_score_prepared(scheme, u, p) for u, p in zip(units, prepared_all, strict=True)]
+        results = [score_prepared(scheme, u, p) for u, p in zip(units, prepared_all, strict=True)]
     finally:
         if collecting:
             gc.enable()

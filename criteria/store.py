@@ -2,68 +2,17 @@
 
 ``save_document`` is the only writer of a set's content (the ``load_criteria``
 command, the admin's "new version" action and the tests all use it);
-``set_to_document`` is the only reader. Both go through
-``criteria.scheme.parse_document`` so one validator guards every path in.
+``CriteriaSet.document()`` is the only reader. Both go through
+``criteria.document.parse_document`` so one validator guards every path in.
+This module imports the models; the models never import it.
 """
 
 from django.db import transaction
 
 from units.models import Block
 
+from .document import DocumentError, dump_yaml, parse_document, to_document
 from .models import Band, CriteriaSet, Criterion, EvidenceField, FrozenCriteriaSetError, jsonable
-from .numbers import parse_number
-from .scheme import DocumentError, dump_yaml, parse_document, to_document
-
-
-def _decimal(value):
-    return None if value is None else parse_number(value)
-
-
-def set_to_document(criteria_set) -> dict:
-    criteria = list(criteria_set.criteria.order_by("order"))
-    fields = {}
-    for f in EvidenceField.objects.filter(criterion__criteria_set=criteria_set).order_by("order"):
-        fields.setdefault(f.criterion_id, []).append(f)
-    children = {}
-    for c in criteria:
-        children.setdefault(c.parent_id, []).append(c)
-
-    def node(c):
-        data = {"code": c.code, "title": c.title}
-        if c.max_points is not None:
-            data["max"] = _decimal(c.max_points)
-        if c.applies_to != "all":
-            data["applies_to"] = c.applies_to
-        if c.not_assessed_points is not None:
-            data["not_assessed"] = {"points": _decimal(c.not_assessed_points), "reason": c.not_assessed_reason}
-        if c.note:
-            data["note"] = c.note
-        if c.documents:
-            data["documents"] = c.documents
-        if c.id in fields:
-            data["fields"] = [{"key": f.key, "label": f.label, "kind": f.kind,
-                               **({"choices": f.choices} if f.choices else {})} for f in fields[c.id]]
-        if c.rule is not None:
-            data["rule"] = c.rule
-        if c.id in children:
-            data["children"] = [node(k) for k in children[c.id]]
-        return data
-
-    document = {"code": criteria_set.code, "version": criteria_set.version, "name": criteria_set.name,
-                "status": str(criteria_set.status),
-                "decision": {"number": criteria_set.decision_number or None,
-                             "date": criteria_set.decision_date, "issuer": criteria_set.decision_issuer or None},
-                "source": criteria_set.source, "blocks": [b.code for b in criteria_set.blocks.order_by("order", "code")],
-                "headline": str(criteria_set.headline),
-                "rounding": {"points": criteria_set.points_places, "score": criteria_set.score_places},
-                "total_max": _decimal(criteria_set.total_max),
-                "ranking_rule": criteria_set.ranking_rule, "tie_rule": criteria_set.tie_rule,
-                "bands": [{"label": b.label, "lower": _decimal(b.lower), "upper": _decimal(b.upper),
-                           **({"reason": b.reason} if b.reason else {})}
-                          for b in criteria_set.bands.order_by("order")],
-                "criteria": [node(c) for c in children.get(None, [])]}
-    document["decision"] = {k: v for k, v in document["decision"].items() if v is not None}
-    return document
 
 
 def canonical_text(document) -> str:

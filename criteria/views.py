@@ -2,9 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from .document import DocumentError
+from .fields import FIELD_KINDS
 from .forms import TryScoreForm, field_name, flags_name, points_name
 from .models import CriteriaSet
-from .scheme import APPLIES_TO, FIELD_KINDS, HEADLINES, DocumentError
+from .scheme import APPLIES_TO, HEADLINES
 from .scoring import ScoringInputError, score_unit
 from .store import canonical_text
 

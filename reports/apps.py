@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = "Báo cáo và công bố"
+
+    def ready(self):
+        # The permission rules register themselves with django-rules on import. The module is
+        # named for what it holds (``permissions``), so rules' autodiscovery of ``rules.py`` misses it.
+        from . import permissions  # noqa: F401

@@ -170,13 +170,7 @@ def audit(scheme, rows):
             findings.append((row.line, row.name, "tổng điểm khác tổng các nhóm", vn(Decimal(row.total)), vn(total)))
         published_total = Decimal(row.total) if row.total else total
         applicable = applicable_max(scheme, row.has_procedures)
-        if scheme.headline == "index":
-            expected = round_half_up(published_total / applicable, scheme.score_places) if applicable else Decimal(0)
-        elif scheme.headline == "mean":
-            counted = len([n for n in scheme.nodes if not n.is_deduction])
-            expected = round_half_up(published_total / counted, scheme.score_places)
-        else:
-            expected = round_half_up(published_total, scheme.score_places)
+        expected = scheme.headline_figure(published_total, applicable)
         figure = Decimal(row.figure) if row.figure else expected
         if row.figure and figure != expected:
             findings.append((row.line, row.name, "chỉ tiêu xếp hạng không khớp tổng điểm", vn(figure), vn(expected)))

@@ -9,9 +9,9 @@ import json
 import unicodedata
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from assessment.models import Assessment
+from assessment.models import Assessment, Period
 from assessment.scoring import answer_rows, score_both
 from assessment.workflow import WorkflowError, load_answers
 from criteria.numbers import plain
@@ -119,19 +119,30 @@ def build_document(period, profile, *, number, date, title="", supersedes=None, 
     }
 
 
+class PublishConflict(WorkflowError):
+    """Another publication was written at the same moment; nothing of this one was stored."""
+
+
 @transaction.atomic
 def publish(period, profile, *, by, number, date, title="", reason=""):
-    """Freeze the period's approved results as a new publication version (a correction when one exists)."""
+    """Freeze the period's approved results as a new publication version (a correction when one exists).
+
+    The period row is locked first, so concurrent publications of a period run one after the
+    other (the second sees the first and is told so); the period's forms are locked too, so the
+    pending count and the rows are read from one unchanging state."""
     from .render import render_pdf, render_xlsx
 
-    pending = period.assessments.exclude(status=Assessment.Status.APPROVED).count()
-    if not period.assessments.filter(status=Assessment.Status.APPROVED).exists():
+    list(Period.objects.select_for_update().filter(pk=period.pk).values_list("pk", flat=True))
+    statuses = list(Assessment.objects.select_for_update().filter(period=period).values_list("status", flat=True))
+    pending = sum(status != Assessment.Status.APPROVED for status in statuses)
+    if Assessment.Status.APPROVED not in statuses:
         raise WorkflowError("Chưa có phiếu nào được phê duyệt; chưa công bố được.")
     if not (number or "").strip():
         raise WorkflowError("Cần nhập số văn bản công bố.")
-    previous = Publication.objects.select_for_update().filter(period=period).order_by("-version").first()
+    previous = Publication.objects.filter(period=period).order_by("-version").first()
     if previous is not None and not reason.strip():
-        raise WorkflowError(f"Kỳ này đã công bố (lần {previous.version}); bản đính chính cần ghi lý do.")
+        raise WorkflowError(f"Kỳ này đã công bố (lần {previous.version}, số {previous.number}); "
+                            "bản đính chính cần ghi lý do.")
     document = build_document(period, profile, number=number, date=date, title=title,
                               supersedes=previous, reason=reason)
     document["pending"] = pending
@@ -140,8 +151,15 @@ def publish(period, profile, *, by, number, date, title="", reason=""):
             previous.document["meta"] == document["meta"]:
         raise WorkflowError("Nội dung không khác bản đã công bố; không cần bản đính chính.")
     pdf = render_pdf(document, digest)
-    publication = Publication.objects.create(
+    xlsx = render_xlsx(document, digest)
+    publication = Publication(
         period=period, version=(previous.version + 1) if previous else 1, supersedes=previous,
         correction_reason=reason, document=document, content_hash=digest, pdf=pdf, pdf_sha256=sha256(pdf),
-        xlsx=render_xlsx(document, digest), published_by=by)
+        xlsx=xlsx, published_by=by)
+    try:  # saving links it to the chain
+        with transaction.atomic():
+            publication.save()
+    except IntegrityError as exc:  # another period's publication took the same place in the chain
+        raise PublishConflict("Một phụ lục khác vừa được công bố cùng lúc; chưa công bố được bản này, "
+                              "hãy bấm công bố lại.") from exc
     return publication

@@ -9,14 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.models import Assessment, Period
-from assessment.rules import get_assessment_for
+from assessment.permissions import get_assessment_for
 from assessment.workflow import WorkflowError
 
-from . import charts, signing
+from . import charts, integrity, signing
 from .analysis import summary
 from .models import IssuingProfile, Publication, Remarks, sha256
 from .snapshot import block_document, block_rows, publish
@@ -126,7 +127,8 @@ def publication(request, pk):
     item = _publication_for(request, pk)
     return render(request, "reports/publication.html", {
         "publication": item, "superseded_by": getattr(item, "superseded_by", None),
-        "can_sign": request.user.has_perm("reports.sign") and not item.signed_sha256,
+        "can_sign": request.user.has_perm("reports.sign") and not _already_signed(item),
+        "signature_report": signing.describe(item.signed_pdf) if item.signed_sha256 else None,
         "seal_configured": bool(settings.SEAL_PKCS12_PATH),
     })
 
@@ -150,9 +152,22 @@ def download(request, pk, kind):
 
 
 def _store_signed(item, data, report, *, by):
-    item.signed_pdf, item.signed_sha256 = data, sha256(data)
+    item.signed_pdf, item.signed_sha256, item.signed_trusted = data, sha256(data), report.trusted
     item.signature, item.signed_at, item.signed_by = report.as_dict(), timezone.now(), by
-    item.save()
+    item.save(update_fields=Publication.SIGNATURE_FIELDS)
+
+
+def _signature_refusal(item, report):
+    """Why a checked signature is still not stored, or ''."""
+    if settings.SIGNATURE_REQUIRE_TRUSTED and not report.trusted:
+        return ("không xác định được nguồn tin cậy của chứng thư người ký (không thuộc chuỗi tin cậy đã cấu hình); "
+                "hệ thống yêu cầu chữ ký thuộc nguồn tin cậy nên chưa nhận tệp.")
+    return ""
+
+
+def _already_signed(item):
+    """A trusted signature is final; an untrusted one may be replaced by a better one."""
+    return bool(item.signed_sha256 and item.signed_trusted)
 
 
 @login_required
@@ -161,7 +176,7 @@ def upload_signed(request, pk):
     item = _publication_for(request, pk)
     _require(request, "reports.sign")
     uploaded = request.FILES.get("file")
-    if item.signed_sha256:
+    if _already_signed(item):
         messages.error(request, "Phụ lục này đã có bản ký; bản đã ký không thay được.")
     elif uploaded is None:
         messages.error(request, "Chưa chọn tệp PDF đã ký.")
@@ -175,9 +190,15 @@ def upload_signed(request, pk):
             for problem in exc.messages:
                 messages.error(request, f"Tệp “{uploaded.name}”: {problem}")
         else:
-            _store_signed(item, data, report, by=request.user)
-            messages.success(request, f"Đã nhận bản ký của {report.signer or 'người ký'}"
-                             + ("" if report.trusted else " (chứng thư chưa nằm trong danh sách tin cậy đã cấu hình)"))
+            refusal = _signature_refusal(item, report)
+            if refusal:
+                messages.error(request, f"Tệp “{uploaded.name}”: {refusal}")
+            else:
+                replaced = bool(item.signed_sha256)
+                _store_signed(item, data, report, by=request.user)
+                messages.success(request, f"Đã nhận bản ký của {report.signer or 'người ký'}"
+                                 + (" (thay bản ký trước)" if replaced else "") + ". " + report.verdict_text
+                                 + ("" if report.trusted else " Có thể tải lên bản ký khác để thay."))
     return redirect("reports:publication", item.pk)
 
 
@@ -186,17 +207,21 @@ def upload_signed(request, pk):
 def seal(request, pk):
     item = _publication_for(request, pk)
     _require(request, "reports.sign")
-    if item.signed_sha256:
+    if _already_signed(item):
         messages.error(request, "Phụ lục này đã có bản ký.")
         return redirect("reports:publication", item.pk)
     try:
         data = signing.seal(item.pdf, location=item.document["meta"]["place"])
-        report = signing.verify_signed(item.pdf, data, extra_roots=signing.seal_certificates())
+        report = signing.verify_signed(item.pdf, data)
     except signing.SignatureProblem as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        _store_signed(item, data, report, by=request.user)
-        messages.success(request, "Đã ký số bằng chứng thư của cơ quan.")
+        refusal = _signature_refusal(item, report)
+        if refusal:
+            messages.error(request, f"Chứng thư của cơ quan: {refusal}")
+        else:
+            _store_signed(item, data, report, by=request.user)
+            messages.success(request, "Đã ký số bằng chứng thư của cơ quan. " + report.verdict_text)
     return redirect("reports:publication", item.pk)
 
 
@@ -216,6 +241,11 @@ def verify(request):
         result = {"digest": digest, "publication": item,
                   "signed": bool(item and item.signed_sha256 == digest),
                   "superseded_by": getattr(item, "superseded_by", None) if item else None}
+        if item is not None:
+            # Genuine only if what is stored still agrees with its own hashes and the chain.
+            result["problems"] = integrity.publication_problems(item)
+            if result["signed"] and not result["problems"]:
+                result["signature"] = signing.describe(item.signed_pdf)
     return render(request, "reports/verify.html", {"result": result})
 
 
@@ -265,10 +295,10 @@ def _unit_for(request, code):
 
 @login_required
 def unit_results(request, code):
-    from .history import unit_history
+    from .trend import unit_trend
 
     unit = _unit_for(request, code)
-    rows = unit_history(unit)
+    rows = unit_trend(unit)
     def note(r):
         return " ".join(x for x in (r["classification"], f"hạng {r['rank']}/{r['ranked']}" if r["rank"] else "") if x)
 
@@ -280,10 +310,10 @@ def unit_results(request, code):
 
 @login_required
 def unit_results_xlsx(request, code):
-    from .history import history_xlsx, unit_history
+    from .trend import trend_xlsx, unit_trend
 
     unit = _unit_for(request, code)
-    response = HttpResponse(history_xlsx(unit, unit_history(unit)),
+    response = HttpResponse(trend_xlsx(unit, unit_trend(unit)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{unit.code}.xlsx"'
     return response
@@ -306,3 +336,20 @@ def whatif(request, pk):
     rows, notes = rescore_period(period, chosen) if chosen else ([], [])
     return render(request, "reports/whatif.html", {"period": period, "choices": choices, "chosen": chosen,
                                                    "rows": rows, "notes": notes})
+
+
+@login_required
+def impact(request, code, version):
+    """The criteria editor's impact preview: the what-if of the latest period that used this set
+    (another version of it), re-scored under this version."""
+    from criteria.models import CriteriaSet
+
+    criteria_set = CriteriaSet.objects.filter(code=code, version=version).first()
+    if criteria_set is None or not request.user.has_perm("criteria.edit_set"):
+        raise Http404("Không có bộ tiêu chí này.")
+    period = (Period.objects.filter(criteria_sets__criteria_set__code=code)
+              .exclude(criteria_sets__criteria_set=criteria_set).order_by("-year", "-pk").first())
+    if period is None:
+        messages.info(request, "Chưa có kỳ đánh giá nào dùng bộ tiêu chí này để so sánh.")
+        return redirect("criteria:edit", code, version)
+    return redirect(f"{reverse('reports:whatif', args=[period.pk])}?bo={criteria_set.pk}")

@@ -6,7 +6,7 @@ strings exactly as printed (with the decimal comma turned into a dot).
 
 from pathlib import Path
 
-from criteria.scheme import load_yaml, parse_document
+from criteria.document import load_yaml, parse_document
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "criteria"
 

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from criteria.document import DocumentError, load_yaml
 from criteria.models import CriteriaSet, Criterion, FrozenCriteriaSetError
-from criteria.scheme import DocumentError, load_yaml
 from criteria.store import activate, canonical_text, new_version, save_document
 
 from .seeds import FIXTURES

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from criteria.batch import results_json, results_json_text
+from criteria.document import load_yaml, parse_document
 from criteria.plan import Plan, plan_for
 from criteria.samples import sample_answers
-from criteria.scheme import load_yaml, parse_document
 from criteria.scoring import ScoringInputError, UnitInput, score_unit, score_units
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "criteria"

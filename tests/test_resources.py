@@ -3,9 +3,9 @@
 import tablib
 
 from assessment.resources import ResultResource
+from criteria.document import load_yaml
 from criteria.models import Criterion
 from criteria.resources import CriterionResource
-from criteria.scheme import load_yaml
 from criteria.store import save_document
 
 from .world import CRITERIA_YAML, approved

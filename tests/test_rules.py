@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from criteria.document import DocumentError, parse_document
 from criteria.numbers import parse_number, vn
-from criteria.scheme import DocumentError, parse_document
 from criteria.scoring import ScoringInputError, UnitInput, score_unit
 
 
@@ -283,3 +283,51 @@ def test_overlapping_bands_refused():
     with pytest.raises(DocumentError, match="các khoảng phải nối tiếp nhau"):
         scheme_with({"kind": "manual"}, bands=[{"label": "A", "lower": 2, "upper": None},
                                                {"label": "B", "lower": None, "upper": "2.5"}])
+
+
+def test_substitute_ratio_whose_source_is_a_single_criterion():
+    """A unit without procedures earns, in place of B, B's maximum times its share of A: A is one
+    criterion, not a group (this used to parse and then fail with KeyError when scored)."""
+    yes = {"kind": "yes_no", "field": "b_done"}
+    document = {"code": "t", "version": 1, "name": "Thử", "criteria": [
+        {"code": "A", "title": "Nguồn", "max": "4", "rule": RATIO, "fields": [count("got"), count("total")]},
+        {"code": "B", "title": "Có TTHC", "max": "2", "applies_to": "with_procedures", "rule": yes,
+         "fields": [{"key": "b_done", "label": "Đã làm", "kind": "yes_no"}]},
+        {"code": "C", "title": "Thay thế", "applies_to": "without_procedures",
+         "rule": {"kind": "substitute_ratio", "source": "A", "replaces": ["B"]}},
+    ]}
+    scheme = parse_document(document)
+    answers = {"A": {"values": {"got": 80, "total": 100}}}
+    result = score_unit(scheme, UnitInput("U", "Đơn vị thử", has_procedures=False, answers=answers))
+    # A: 80 × 4 / 90 = 3,56 of 4; C: 3,56 / 4 × 2 = 1,78
+    assert result.criteria["A"].points == D("3.56")
+    assert result.criteria["C"].points == D("1.78")
+    assert result.criteria["C"].explanation == "Không có TTHC: 3,56 / 4 (mục A) × 2 = 1,78"
+    assert not result.criteria["B"].applicable
+    assert result.total == D("5.34")
+    with_procedures = score_unit(scheme, UnitInput("V", "Đơn vị có TTHC", answers={
+        **answers, "B": {"values": {"b_done": "có"}}}))
+    assert with_procedures.criteria["C"].points == 0
+    assert with_procedures.total == D("5.56")
+
+
+@pytest.mark.parametrize(("kind", "raw", "message"), [
+    ("count", "99.999.999.999.999.999.999.999", "phải từ 0 đến 1.000.000.000.000"),
+    ("count", "1e309", "phải từ 0 đến"),
+    ("money", "1" + "0" * 40, "phải từ 0 đến"),
+    ("date", "01/01/3000", "phải từ 01/01/1900 đến 31/12/2100"),
+])
+def test_each_field_kind_refuses_figures_outside_its_sane_range(kind, raw, message):
+    """Issue #9 bug 8: an absurd figure is refused with a message, not accepted silently."""
+    scheme = scheme_with({"kind": "manual"}, [{"key": "x", "label": "Số máy chủ", "kind": kind}])
+    with pytest.raises(ScoringInputError, match=message) as caught:
+        score(scheme, {"x": raw})
+    assert caught.value.problems[0].key == "x"
+
+
+def test_field_kinds_and_rule_kinds_are_registered_by_name():
+    from criteria.fields import FIELD_KINDS, KINDS
+    from criteria.rules import RULE_KINDS
+
+    assert set(FIELD_KINDS) == set(KINDS) == {"count", "percent", "money", "date", "yes_no", "choice", "text"}
+    assert all(RULE_KINDS[name].kind == name for name in RULE_KINDS)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessment import workflow
 from assessment.models import Assessment
-from criteria.scheme import load_yaml
+from criteria.document import load_yaml
 from criteria.store import save_document
 
 from .world import CRITERIA_YAML, answer, approved, submitted

@@ -17,7 +17,7 @@ from django.utils import timezone
 from assessment import workflow
 from assessment.models import Assessment, Period, PeriodCriteriaSet, ReviewerAssignment
 from assessment.roles import Role
-from criteria.scheme import load_yaml
+from criteria.document import load_yaml
 from criteria.store import save_document
 from units.models import Block, Membership, Unit
 

@@ -22,9 +22,9 @@ class MembershipInline(admin.TabularInline):
 class UnitAdmin(ImportExportModelAdmin):
     inlines = [MembershipInline]
     resource_classes = [UnitResource]
-    list_display = ("name", "code", "short_name", "block", "has_procedures", "is_voluntary", "is_active")
-    list_filter = ("block", "has_procedures", "is_voluntary", "is_active")
-    search_fields = ("name", "short_name", "code")
+    list_display = ("name", "code", "short_name", "block", "division_type", "has_procedures", "is_voluntary", "is_active")
+    list_filter = ("block", "division_type", "has_procedures", "is_voluntary", "is_active")
+    search_fields = ("name", "short_name", "code", "official_code")
     autocomplete_fields = ("parent",)
     list_select_related = ("block",)
 

@@ -1,4 +1,4 @@
-"""One group per role. Permissions on objects are decided in assessment/rules.py, not here."""
+"""One group per role. Permissions on objects are decided in assessment/permissions.py, not here."""
 
 from django.db import migrations
 

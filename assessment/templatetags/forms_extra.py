@@ -2,7 +2,8 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from assessment.history import _show
+from assessment.roles import Role, has_role
+from criteria.fields import display
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def evidence_value(values, fld):
     """A stored evidence value as people read it (1.000; 78,5; Có; the choice's words)."""
     if not values or fld.key not in values:
         return "—"
-    return _show(values.get(fld.key), fld)
+    return display(fld, values.get(fld.key))
 
 
 @register.filter
@@ -66,3 +67,9 @@ def labelled(bf):
     """An input inside its label, with its errors after it."""
     errors = format_html_join("", '<span class="field-error">{}</span>', ((e,) for e in bf.errors))
     return format_html("<label>{}{}</label>{}", bf.label, widget(bf), errors)
+
+
+@register.filter
+def is_reviewer(user):
+    """For the header's "Phiếu của tôi" link."""
+    return has_role(user, Role.REVIEWER)

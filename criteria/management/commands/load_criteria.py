@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from criteria.scheme import DocumentError, load_yaml
+from criteria.document import DocumentError, load_yaml
 from criteria.store import save_document
 
 

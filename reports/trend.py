@@ -17,7 +17,7 @@ from .models import Publication
 from .render import put_cell
 
 
-def unit_history(unit):
+def unit_trend(unit):
     """Rows oldest first: one per current (not superseded) publication that lists the unit or a predecessor."""
     ancestors = lineage(unit)
     codes = {u.code: (u, how) for u, how in ancestors.values()}
@@ -42,7 +42,7 @@ def unit_history(unit):
     return rows
 
 
-def history_xlsx(unit, rows):
+def trend_xlsx(unit, rows):
     book = Workbook()
     sheet = book.active
     sheet.title = "Kết quả qua các năm"

@@ -75,6 +75,8 @@ rules.add_perm("assessment.approve_form", leader & reviewed)
 rules.add_perm("assessment.unapprove_form", leader & approved)
 rules.add_perm("assessment.reopen_form", administrator)
 rules.add_perm("assessment.list_periods", reviewer_role | leader | administrator)
+# Criteria sets are configuration: administrators write them (criteria/ knows no roles, only this name).
+rules.add_perm("criteria.edit_set", administrator)
 
 ACTIONS = {"view", "edit", "review", "comment", "approve", "unapprove", "reopen"}
 

@@ -1,9 +1,9 @@
 """Who may see results, edit remarks, publish and sign (django-rules), decided once, from the
-same predicates as the assessment rules."""
+same predicates as the form permissions (assessment.permissions)."""
 
 import rules
 
-from assessment.rules import administrator, is_assigned_reviewer, leader, reviewer_role
+from assessment.permissions import administrator, is_assigned_reviewer, leader, reviewer_role
 
 rules.add_perm("reports.view_results", reviewer_role | leader | administrator)
 rules.add_perm("reports.edit_remarks", is_assigned_reviewer | leader)
