@@ -40,8 +40,8 @@ from .scoring import (
     Problem,
     ScoringInputError,
     _Context,
-    _score_prepared,
     prepare,
+    score_prepared,
 )
 
 # Whole numbers the quick check turns from Decimal into int (sums of a few stay far inside the
@@ -742,17 +742,9 @@ class Plan:
         return self._finish(unit, layout, points, deductions, total - deductions)
 
     def _finish(self, unit, layout, points, deductions, raw_total):
-        places = self.places
         total = raw_total if raw_total > 0 else 0
         scheme = self.scheme
-        if scheme.headline == "index":
-            mx = layout.max_points
-            score = round_half_up(Decimal(total).scaleb(-places) / mx, scheme.score_places) if mx else ZERO
-        elif scheme.headline == "mean":
-            counted = len(self.top)
-            score = round_half_up(Decimal(total).scaleb(-places) / counted, scheme.score_places) if counted else ZERO
-        else:
-            score = round_half_up(Decimal(total).scaleb(-places), scheme.score_places)
+        score = scheme.headline_figure(Decimal(total).scaleb(-self.places), layout.max_points)
         return PlanResult(self, unit, points, deductions, raw_total, total, score, scheme.classify(score))
 
     @staticmethod
@@ -791,7 +783,7 @@ class Plan:
         """Checked input -> result; a unit the plan cannot lay out (a non-boolean flag) goes to the engine."""
         if type(unit.has_procedures) is bool and type(unit.days_late) is int:
             return self.score_checked(unit, prepared)
-        return _score_prepared(self.scheme, unit, prepared)
+        return score_prepared(self.scheme, unit, prepared)
 
     def problems(self, unit):
         """The engine's problems for this unit ([] when it can be scored)."""
