@@ -21,6 +21,7 @@ from config import chain
 from criteria.fields import cell_value, clean, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number
 from criteria.plan import plan_for
+from safety.formulas import neutralize_workbook
 
 from .models import Answer, Assessment
 from .offline import OfflineFileError, _check_container
@@ -69,13 +70,20 @@ def build_template(period, criteria_set):
             if answer is None:
                 row.append(None)
             elif fld is None:
-                row.append(float(answer.points) if answer.points is not None else None)
+                row.append(_shown_points(answer.points))
             else:
                 row.append(cell_value(fld, answer.values.get(fld.key)))
         sheet.append(row)
+    neutralize_workbook(book)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _shown_points(points):
+    if points is None:
+        return None
+    return float(points) if points.is_finite() and abs(points) < 10**15 else str(points)
 
 
 @dataclass

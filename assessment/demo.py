@@ -23,7 +23,7 @@ from . import workflow
 from .models import Assessment, Period, PeriodCriteriaSet, ReviewerAssignment
 from .roles import Role
 
-DEMO_PASSWORD = "demo-2026"  # noqa: S105 - printed at start; demo only
+DEMO_PASSWORD = "Hoa-ban-trang-2026"  # noqa: S105 - printed at start; demo only; passes the password policy
 
 # A one-page PDF: enough for the content check to see a real PDF.
 TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

@@ -67,3 +67,31 @@ def score_both_numbers(assessment, scheme, rows):
     plan = plan_for(scheme)
     return (plan.score_unit(unit_input(assessment, scheme, rows, reviewed=False)),
             plan.score_unit(unit_input(assessment, scheme, rows, reviewed=True)))
+
+
+def score_both_for_display(assessment, scheme, rows):
+    """``score_both`` for pages and documents that show a form: a value stored before the field
+    kinds had ranges (a 310-digit figure) is scored as missing instead of breaking the page; the
+    form itself still refuses it when the unit saves or submits."""
+    from criteria.scoring import ScoringInputError
+
+    for _attempt in range(3):
+        try:
+            return score_both(assessment, scheme, rows)
+        except ScoringInputError as exc:
+            rows = {code: dict(row) for code, row in rows.items()}
+            dropped = False
+            for problem in exc.problems:
+                row = rows.get(problem.criterion)
+                if row is None:
+                    continue
+                for name in ("values", "reviewed_values"):
+                    if row.get(name) and problem.key in row[name]:
+                        row[name] = {k: v for k, v in row[name].items() if k != problem.key}
+                        dropped = True
+                if not problem.key:
+                    row["points"] = row["reviewed_points"] = None
+                    dropped = True
+            if not dropped:
+                raise
+    return score_both(assessment, scheme, rows)

@@ -18,7 +18,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from criteria.models import CriteriaSet
-from criteria.numbers import vn
+from safety.archives import UnsafeFile
+from safety.content import check_active_content
+from safety.text import COMMENT_MAX, REASON_MAX, check_text, clean_filename, megabytes
 
 from .models import Answer, Assessment, Comment, EvidenceFile, Period, PeriodCriteriaSet, ReviewerAssignment
 from .scoring import answer_rows, problems_for, score_both
@@ -75,6 +77,17 @@ def _move(assessment, verb, *, by, reason=""):
     assessment.status = target
     assessment._history_user = by
     assessment._change_reason = reason or VERB_LABELS[verb].capitalize()
+
+
+def _text(value, *, label, limit, empty_message=None):
+    """User text checked by the shared validator (control characters, documented limit)."""
+    try:
+        text = check_text(value, label=label, limit=limit)
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages) from exc
+    if empty_message and not text:
+        raise WorkflowError(empty_message)
+    return text
 
 
 def _save(instance, *, by, reason):
@@ -356,6 +369,9 @@ def save_unit_answers(assessment, changes, versions, *, by, autosave=False):
     if not assessment.editable_by_unit():
         raise WorkflowError(assessment.read_only_reason())
     scheme = assessment.criteria_set.scheme()
+    from .indicators import keep_automatic
+
+    changes = keep_automatic(scheme, assessment, changes)
     return _apply_changes(
         assessment, changes, versions, by=by, reason="Tự động lưu" if autosave else "Đơn vị lưu phiếu",
         fields=("values", "points", "note", "explanation"),
@@ -368,13 +384,20 @@ def save_review(assessment, changes, versions, *, by):
     assessment = Assessment.objects.select_for_update().select_related("period", "unit__block").get(pk=assessment.pk)
     if assessment.status != S.SUBMITTED:
         raise WorkflowError(f"Chỉ thẩm định được phiếu đã nộp; phiếu đang “{assessment.get_status_display()}”.")
+    for code, new in changes.items():
+        if new.get("reason"):
+            new["reason"] = _text(new["reason"], label=f"Lý do điều chỉnh tiêu chí {code}", limit=REASON_MAX)
     missing = [code for code, new in changes.items() if new.get("changed") and not (new.get("reason") or "").strip()]
-    if missing:
-        raise WorkflowError([f"Tiêu chí {code}: cần ghi lý do điều chỉnh" for code in missing])
+    problems = [f"Tiêu chí {code}: cần ghi lý do điều chỉnh (số liệu thẩm định khác số liệu đơn vị)"
+                for code in missing]
+    problems += [f"Tiêu chí {code}: đánh dấu “cần bổ sung” thì phải ghi nội dung cần bổ sung"
+                 for code, new in changes.items() if new.get("request_missing")]
+    if problems:
+        raise WorkflowError(problems)
     scheme = assessment.criteria_set.scheme()
     return _apply_changes(
         assessment, changes, versions, by=by, reason="Thẩm định",
-        fields=("reviewed_values", "reviewed_points", "poor_data"),
+        fields=("reviewed_values", "reviewed_points", "poor_data", "review_reason", "request"),
         check=lambda answers: problems_for(assessment, scheme, answer_rows(answers), reviewed=True))
 
 
@@ -419,6 +442,7 @@ def submit(assessment, *, by, now=None):
         raise WorkflowError(problems)
     _move(assessment, "submit", by=by)
     assessment.submitted_at = now
+    assessment.submission_count += 1
     assessment.days_late = assessment.period.days_late(now)
     reason = "Nộp phiếu"
     if assessment.days_late:
@@ -432,8 +456,8 @@ def submit(assessment, *, by, now=None):
 
 @transaction.atomic
 def return_to_unit(assessment, *, by, reason):
-    if not reason.strip():
-        raise WorkflowError("Cần ghi nội dung đề nghị đơn vị giải trình khi trả lại phiếu.")
+    reason = _text(reason, label="Nội dung đề nghị giải trình", limit=REASON_MAX,
+                   empty_message="Cần ghi nội dung đề nghị đơn vị giải trình khi trả lại phiếu.")
     _move(assessment, "return_to_unit", by=by, reason=reason)
     assessment.save()
     Comment.objects.create(assessment=assessment, author=by, text=f"Trả lại phiếu: {reason}")
@@ -467,8 +491,8 @@ def approve_many(assessments, *, by):
 
 @transaction.atomic
 def unapprove(assessment, *, by, reason):
-    if not reason.strip():
-        raise WorkflowError("Cần ghi lý do huỷ phê duyệt.")
+    reason = _text(reason, label="Lý do huỷ phê duyệt", limit=REASON_MAX,
+                   empty_message="Cần ghi lý do huỷ phê duyệt.")
     _move(assessment, "unapprove", by=by, reason=f"Huỷ phê duyệt: {reason}")
     assessment.save()
     return assessment
@@ -477,8 +501,8 @@ def unapprove(assessment, *, by, reason):
 @transaction.atomic
 def reopen(assessment, *, by, reason, until):
     """An administrator gives one unit its form back, for a stated reason and a limited time."""
-    if not reason.strip():
-        raise WorkflowError("Cần ghi lý do mở lại phiếu.")
+    reason = _text(reason, label="Lý do mở lại phiếu", limit=REASON_MAX,
+                   empty_message="Cần ghi lý do mở lại phiếu.")
     if until <= timezone.now():
         raise WorkflowError("Thời hạn mở lại phải ở tương lai.")
     _move(assessment, "reopen", by=by, reason=f"Mở lại phiếu đến {timezone.localtime(until):%H:%M %d/%m/%Y}: {reason}")
@@ -491,13 +515,15 @@ def reopen(assessment, *, by, reason, until):
 # --- evidence files and clarifications -------------------------------------
 
 def check_upload(uploaded, *, kind):
-    """Size, and type by content: a file whose bytes are not what its name says is refused."""
-    name = uploaded.name
+    """Size (before reading), type by content (a file whose bytes are not what its name says is
+    refused) and active content (scripts, macros, polyglots)."""
+    name = clean_filename(uploaded.name)
     if uploaded.size > settings.EVIDENCE_MAX_BYTES:
-        raise WorkflowError(f"Tệp “{name}” dung lượng {vn(round(uploaded.size / 1048576, 1))} MB, vượt giới hạn "
+        raise WorkflowError(f"Tệp “{name}” dung lượng {megabytes(uploaded.size)} MB, vượt giới hạn "
                             f"{settings.EVIDENCE_MAX_BYTES // 1048576} MB.")
     if uploaded.size == 0:
         raise WorkflowError(f"Tệp “{name}” rỗng.")
+    uploaded.seek(0)
     head = uploaded.read(8192)
     uploaded.seek(0)
     detected = filetype.guess(head)
@@ -511,22 +537,38 @@ def check_upload(uploaded, *, kind):
     if SAME_TYPE_NAMES.get(suffix, suffix) != extension:
         raise WorkflowError(f"Tệp “{name}” có phần mở rộng .{suffix or '(không có)'} nhưng nội dung là "
                             f"{extension.upper()}: đổi tên cho đúng loại tệp rồi tải lên lại.")
+    data = b"".join(uploaded.chunks())
+    uploaded.seek(0)
+    try:
+        check_active_content(data, name, extension)
+    except UnsafeFile as exc:
+        raise WorkflowError(exc.messages) from exc
     return ALLOWED_TYPES[extension]
 
 
-@transaction.atomic
 def upload_evidence(assessment, uploaded, *, by, criterion=None, kind=EvidenceFile.Kind.EVIDENCE):
-    if not assessment.editable_by_unit():
-        raise WorkflowError(assessment.read_only_reason())
-    content_type = check_upload(uploaded, kind=kind)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    record = EvidenceFile(assessment=assessment, criterion=criterion, kind=kind, original_name=uploaded.name[:255],
-                          size=uploaded.size, content_type=content_type, sha256=digest.hexdigest(), uploaded_by=by)
-    record.file.save(record.sha256, uploaded, save=False)
-    _save(record, by=by, reason=f"Tải lên “{record.original_name}”")
+    """Store the file and its record together: if the record cannot be written (or the request
+    dies on the way), the stored bytes are removed again, so no orphan file stays behind."""
+    stored = None
+    try:
+        with transaction.atomic():
+            if not assessment.editable_by_unit():
+                raise WorkflowError(assessment.read_only_reason())
+            content_type = check_upload(uploaded, kind=kind)
+            digest = hashlib.sha256()
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+            uploaded.seek(0)
+            record = EvidenceFile(assessment=assessment, criterion=criterion, kind=kind,
+                                  original_name=clean_filename(uploaded.name), size=uploaded.size,
+                                  content_type=content_type, sha256=digest.hexdigest(), uploaded_by=by)
+            record.file.save(record.sha256, uploaded, save=False)
+            stored = record.file.name
+            _save(record, by=by, reason=f"Tải lên “{record.original_name}”")
+    except BaseException:
+        if stored:
+            record.file.storage.delete(stored)
+        raise
     return record
 
 
@@ -539,7 +581,5 @@ def remove_evidence(record, *, by):
 
 
 def add_comment(assessment, *, by, text, criterion=None):
-    text = text.strip()
-    if not text:
-        raise WorkflowError("Nội dung giải trình đang trống.")
-    return Comment.objects.create(assessment=assessment, criterion=criterion, author=by, text=text[:4000])
+    text = _text(text, label="Nội dung giải trình", limit=COMMENT_MAX, empty_message="Nội dung giải trình đang trống.")
+    return Comment.objects.create(assessment=assessment, criterion=criterion, author=by, text=text)

@@ -87,6 +87,7 @@ def results_json(scheme, results):
             "deductions": _fixed(r.deductions, pp), "total": _fixed(r.total, pp),
             "max": _fixed(r.max_points, pp), "score": _fixed(r.score, sp),
             "classification": r.classification, "rank": r.rank,
+            **({"warnings": r.warnings} if r.warnings else {}),
         })
     return {"criteria_set": scheme.code, "version": scheme.version, "results": rows}
 

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from safety.formulas import neutralize_workbook, text_cell
+
 from .formats import decree_date, number, short_date
 
 
@@ -94,10 +96,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 def put_cell(cell, value):
     """Write a value; text stays text. openpyxl stores a string that starts with '=' as a formula,
     and a spreadsheet would run it: a remark typed as "=HYPERLINK(…)" must show, not execute."""
-    cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
+    return text_cell(cell, value)
 
 
 def render_xlsx(document, digest):
@@ -164,16 +163,17 @@ def render_xlsx(document, digest):
                 if isinstance(value, Decimal):
                     text = format(value, "f")
                     places = len(text) - text.index(".") - 1 if "." in text else 0
-                cell = put_cell(sheet.cell(row=row, column=col), value)
+                cell = sheet.cell(row=row, column=col)
                 style = looks.get(places)
                 if style is None:
                     cell.border, cell.font = BOX, plain
                     cell.alignment = Alignment(vertical="top", wrap_text=True)
                     if places is not None:
                         cell.number_format = "#,##0" + ("." + "0" * places if places else "")
-                    style = looks[places] = copy(cell._style)
+                    looks[places] = copy(cell._style)
                 else:
                     cell._style = copy(style)
+                put_cell(cell, value)  # after the style: text that looks like a formula gets its own quote prefix
             row += 1
         note = f"{block['criteria_set']['ranking_rule']} {block['criteria_set']['tie_rule']}"
         put_cell(sheet.cell(row=row + 1, column=1), note).font = Font(name="Times New Roman", italic=True, size=11)
@@ -193,6 +193,7 @@ def render_xlsx(document, digest):
         sheet.freeze_panes = sheet.cell(row=top + 2, column=3)
     workbook.properties.creator = meta["issuing_body"]
     workbook.properties.title = meta["title"]
+    neutralize_workbook(workbook)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -41,6 +41,8 @@ MATRIX = {
     "remarks":         ("post", [302, 403, 404, 302, 404, 302, 403]),
     "verify":          ("get",  [200, 200, 200, 200, 200, 200, 200]),
     "admin":           ("get",  [302, 302, 302, 302, 302, 302, 200]),
+    "criteria_import": ("get",  [302, 403, 403, 403, 403, 403, 200]),
+    "indicators":      ("get",  [302, 403, 403, 403, 403, 403, 200]),
 }
 
 # Which POSTs really change something for which role (the others must change nothing).
@@ -83,6 +85,8 @@ def request_for(name, form, record, period):
         "remarks": (reverse("reports:remarks", args=[pk]), {"strengths": "Tốt", "weaknesses": ""}),
         "verify": (reverse("reports:verify"), {}),
         "admin": (reverse("admin:index"), {}),
+        "criteria_import": (reverse("criteria:import"), {}),
+        "indicators": (reverse("assessment:indicators"), {}),
     }
     return urls[name]
 
