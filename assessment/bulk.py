@@ -6,6 +6,7 @@ cell; applying happens only when there is no problem, in one transaction, for ev
 (bulk updates with their history rows), and refuses forms the units may no longer change.
 """
 
+import datetime
 import io
 import json
 from dataclasses import dataclass, field
@@ -19,12 +20,12 @@ from openpyxl.styles import Font
 from config import chain
 from criteria.fields import cell_value, clean, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number
-from criteria.scoring import prepare, score_unit
+from criteria.plan import plan_for
 from safety.formulas import neutralize_workbook
 
 from .models import Answer, Assessment
 from .offline import OfflineFileError, _check_container
-from .scoring import answer_rows, unit_input
+from .scoring import answer_rows, score_both_numbers, unit_input
 
 POINTS = "điểm"
 
@@ -163,7 +164,7 @@ def read_sheet(period, criteria_set, data, name="tệp"):
             engine_rows = answer_rows(answers.values())
             for c, state in new.items():
                 engine_rows[c].update(state)
-            _, engine_problems = prepare(scheme, unit_input(form, scheme, engine_rows, reviewed=False))
+            engine_problems = plan_for(scheme).problems(unit_input(form, scheme, engine_rows, reviewed=False))
             row_problems += [f"Dòng {line}: {p}" for p in engine_problems]
         changes = {c: state for c, state in new.items()
                    if (state["values"], state["points"]) != (answers[c].values, answers[c].points)}
@@ -188,22 +189,34 @@ def _converter(field):
     return lambda value: value
 
 
-def _write_rows(statement_pg, statement_sqlite, rows):
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
-            execute_values(cursor.cursor, statement_pg, rows, page_size=2000)
-        else:
-            cursor.executemany(statement_sqlite, rows)
+
+def _copy_text(value):
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy(cursor, table, columns, rows):
+    """COPY rows into a table: one stream instead of statements (PostgreSQL only)."""
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(map(_copy_text, row)))
+        buffer.write("\n")
+    buffer.seek(0)
+    cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
 
 
 def _update_rows(model, names, objects):
-    """Update these columns of these rows in a few statements (UPDATE … FROM (VALUES …) on
-    PostgreSQL, executemany on SQLite): Django's bulk_update builds a CASE per field and batch,
-    which took minutes for a province's worth of answers."""
+    """Update these columns of these rows at once: on PostgreSQL the new values are COPYed into a
+    temporary table and applied by one UPDATE … FROM; on SQLite, executemany. (Django's bulk_update
+    builds a CASE per field and batch, which took minutes for a province's worth of answers.)"""
     if not objects:
         return
     fields = [model._meta.get_field(name) for name in names]
@@ -212,10 +225,18 @@ def _update_rows(model, names, objects):
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
     columns = [quote(f.column) for f in fields]
     rows = [[c(getattr(obj, f.attname)) for f, c in zip(fields, convert, strict=True)] + [obj.pk] for obj in objects]
-    casts = ", ".join(f"{col} = v.{col}::{f.db_type(connection).split('(')[0]}" for f, col in zip(fields, columns, strict=True))
-    _write_rows(f"UPDATE {table} SET {casts} FROM (VALUES %s) AS v({', '.join(columns)}, id) "  # noqa: S608 - names from the model
-                f"WHERE {table}.{pk} = v.id",
-                f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE {pk} = %s", rows)  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.executemany(f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} WHERE {pk} = %s",  # noqa: S608 - names from the model
+                               rows)
+            return
+        scratch = quote(f"bulk_{model._meta.db_table}")
+        types = ", ".join(f"{col} {f.db_type(connection)}" for f, col in zip(fields, columns, strict=True))
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} ({types}, id bigint) ON COMMIT DROP")
+        _copy(cursor, scratch, [*columns, "id"], rows)
+        cursor.execute(f"UPDATE {table} SET {', '.join(f'{c} = v.{c}' for c in columns)} "  # noqa: S608 - names from the model
+                       f"FROM {scratch} AS v WHERE {table}.{pk} = v.id")
+        cursor.execute(f"DROP TABLE {scratch}")
 
 
 def _insert_history(answers, *, by, reason):
@@ -236,9 +257,13 @@ def _insert_history(answers, *, by, reason):
              for f, c in zip(fields, convert, strict=True)] for row in values]
     quote = connection.ops.quote_name
     table = quote(history._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    _write_rows(f"INSERT INTO {table} ({columns}) VALUES %s",  # noqa: S608 - names from the model
-                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)  # noqa: S608
+    columns = [quote(f.column) for f in fields]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, table, columns, rows)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names from the model
+                               f"VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
 def _column_letter(n):
@@ -274,8 +299,7 @@ def apply(period, criteria_set, reading, *, by):
             answer.values, answer.points = state["values"], state["points"]
             answer.version += 1
             touched.append(answer)
-        own = score_unit(scheme, unit_input(form, scheme, answer_rows(current.values()), reviewed=False))
-        reviewed = score_unit(scheme, unit_input(form, scheme, answer_rows(current.values()), reviewed=True))
+        own, reviewed = score_both_numbers(form, scheme, answer_rows(current.values()))
         for code, answer in current.items():
             answer.self_result = own.criteria[code].points if own.criteria[code].applicable else None
             answer.reviewed_result = reviewed.criteria[code].points if reviewed.criteria[code].applicable else None

@@ -5,6 +5,7 @@ from the reviewer's figures where they changed them and the unit's elsewhere,
 with the reviewer's poor-data flags and the late days.
 """
 
+from criteria.plan import plan_for
 from criteria.scoring import UnitInput, prepare, score_unit
 
 
@@ -58,6 +59,14 @@ def problems_for(assessment, scheme, rows, *, reviewed):
 def score_both(assessment, scheme, rows):
     return (score_unit(scheme, unit_input(assessment, scheme, rows, reviewed=False)),
             score_unit(scheme, unit_input(assessment, scheme, rows, reviewed=True)))
+
+
+def score_both_numbers(assessment, scheme, rows):
+    """As :func:`score_both`, through the set's compiled plan: the same numbers, no explanations.
+    For batch paths (publishing's snapshot, the period-wide import)."""
+    plan = plan_for(scheme)
+    return (plan.score_unit(unit_input(assessment, scheme, rows, reviewed=False)),
+            plan.score_unit(unit_input(assessment, scheme, rows, reviewed=True)))
 
 
 def score_both_for_display(assessment, scheme, rows):

@@ -1,7 +1,7 @@
-"""Load: 50 simulated unit staff saving their forms against gunicorn + PostgreSQL.
+"""Load: simulated unit staff (200 by default: deadline day) saving their forms against gunicorn + PostgreSQL.
 
 Run: .venv/bin/pip install -r benchmarks/requirements.txt
-     .venv/bin/python benchmarks/load_forms.py [--users 50] [--seconds 120] [--workers 3]
+     .venv/bin/python benchmarks/load_forms.py [--users 200] [--seconds 120] [--workers 3]
 Creates a throwaway PostgreSQL database (LOAD_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/itassess_load), one unit and one member of
 staff per simulated user on laocai-2018-province, starts gunicorn, runs locust
@@ -25,7 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/itassess_load"
-PORT = 8799
 
 
 def recreate(url):
@@ -95,6 +94,14 @@ def prepare(users):
     return sessions
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def wait_for(url, seconds=30):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -108,11 +115,12 @@ def wait_for(url, seconds=30):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     args = parser.parse_args()
     url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
+    port = free_port()
     cleanup = recreate(url)
     env = dict(os.environ, DATABASE_URL=url, DEBUG="0", ALLOWED_HOSTS="127.0.0.1", CONN_MAX_AGE="60",
                SECRET_KEY="load-test-only-" + "x" * 40, PYTHONPATH=str(ROOT))
@@ -125,13 +133,13 @@ def main():
         env["LOAD_SESSIONS"] = str(sessions)
         print(f"Chuẩn bị {args.users} đơn vị, phiếu đã điền: {time.monotonic() - started:.1f} giây")
         server = subprocess.Popen([str(BIN / "gunicorn"), "config.wsgi", "-w", str(args.workers), "-b",
-                                   f"127.0.0.1:{PORT}", "--log-level", "warning"], cwd=ROOT, env=env)
-        wait_for(f"http://127.0.0.1:{PORT}/dang-nhap/")
+                                   f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+        wait_for(f"http://127.0.0.1:{port}/dang-nhap/")
         with tempfile.TemporaryDirectory() as tmp:
             prefix = Path(tmp) / "load"
             subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "benchmarks/locustfile.py"), "--headless",
                             "-u", str(args.users), "-r", str(max(1, args.users // 10)), "-t", f"{args.seconds}s",
-                            "--host", f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary",
+                            "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
                             "--loglevel", "WARNING"], cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
             rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))  # noqa: SIM115
         print(f"\n{args.users} cán bộ đồng thời, {args.seconds} giây, gunicorn {args.workers} worker + PostgreSQL")

@@ -6,24 +6,69 @@ so the same snapshot gives the same bytes too.
 """
 
 import io
+from copy import copy
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from safety.formulas import neutralize_workbook, text_cell
 
-from .formats import decree_date, short_date
+from .formats import decree_date, number, short_date
+
+
+def _columns(block):
+    """Column widths in percent of the table (fixed layout)."""
+    fixed = {"rank": 7, "name": 19, "reason": 12, "strengths": 21, "weaknesses": 21}
+    names = ["rank", "name", *(f"g{i}" for i in range(len(block["groups"]))), "total"]
+    if block["criteria_set"]["headline"] != "total":
+        names.append("score")
+    if block["bands"]:
+        names += ["class", "reason"]
+    names += ["strengths", "weaknesses"]
+    free = [n for n in names if n not in fixed]
+    share = (Decimal(100) - sum(Decimal(fixed[n]) for n in names if n in fixed)) / len(free)
+    widths = [Decimal(fixed[n]) if n in fixed else share for n in names]
+    return [format(w.quantize(Decimal("0.001")), "f") for w in widths]
+
+
+def _rows_html(block):
+    """The table body as one string: a few plain cells per unit, classes only where a cell differs
+    from the right-aligned number that most cells are. Built here rather than with the template's
+    per-cell filters."""
+    groups = [g["code"] for g in block["groups"]]
+    groups_max = sum((Decimal(g["max"]) for g in block["groups"] if g["max"]), Decimal(0))
+    groups_max = format(groups_max.quantize(Decimal("0.01")), "f")
+    with_score = block["criteria_set"]["headline"] != "total"
+    bands = bool(block["bands"])
+    out = []
+    for r in block["rows"]:
+        cells = [f'<tr><td class="c">{r["rank"] or "—"}</td><td class="l">{escape(r["unit_name"])}'
+                 f'{" <i>(khuyến khích)</i>" if r["voluntary"] else ""}</td>']
+        got = r["groups"]
+        cells += [f"<td>{number(got.get(code, ''))}</td>" for code in groups]
+        total = number(r["total"])
+        if r["max"] != groups_max:
+            total += f'<br><small>/{number(r["max"])}</small>'
+        cells.append(f"<td>{total}</td>")
+        if with_score:
+            cells.append(f"<td>{number(r['score'])}</td>")
+        if bands:
+            cells.append(f'<td class="c">{escape(r["classification"])}</td><td class="t">{escape(r["reason"])}</td>')
+        cells.append(f'<td class="t">{escape(r["strengths"])}</td><td class="t">{escape(r["weaknesses"])}</td></tr>')
+        out.append("".join(cells))
+    return mark_safe("\n".join(out))  # noqa: S308 - every text above is escaped
 
 
 def _context(document, digest):
     meta = document["meta"]
     blocks = []
     for block in document["blocks"]:
-        groups_max = sum((Decimal(g["max"]) for g in block["groups"] if g["max"]), Decimal(0))
-        blocks.append(dict(block, groups_max=format(groups_max.quantize(Decimal("0.01")), "f"),
+        blocks.append(dict(block, widths=_columns(block), body=_rows_html(block),
                            has_voluntary=any(r["voluntary"] for r in block["rows"])))
     return {"meta": meta, "blocks": blocks, "digest": digest, "supersedes": document.get("supersedes"),
             "date_line": decree_date(meta["place"], meta["date"]), "short_date": short_date(meta["date"])}
@@ -100,6 +145,10 @@ def render_xlsx(document, digest):
         if groups:
             sheet.merge_cells(start_row=top, start_column=group_start, end_row=top, end_column=group_start + len(groups) - 1)
         row = top + 2
+        # Every body cell has one of a few looks: style a prototype cell once per look and give the
+        # others a copy of its style indexes (setting border, font and alignment cell by cell made
+        # openpyxl look each up again: most of the time for a 2 000-unit annex).
+        looks = {}
         for item in block["rows"]:
             values = [item["rank"] if item["rank"] else "—", item["unit_name"] + (" (khuyến khích)" if item["voluntary"] else "")]
             values += [Decimal(item["groups"][g["code"]]) if item["groups"].get(g["code"]) else None for g in groups]
@@ -110,13 +159,21 @@ def render_xlsx(document, digest):
                 values += [item["classification"], item["reason"]]
             values += [item["strengths"], item["weaknesses"]]
             for col, value in enumerate(values, 1):
-                cell = sheet.cell(row=row, column=col)
-                put_cell(cell, value)
-                cell.border, cell.font = BOX, plain
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
+                places = None
                 if isinstance(value, Decimal):
-                    places = len(format(value, "f").split(".")[1]) if "." in format(value, "f") else 0
-                    cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+                    text = format(value, "f")
+                    places = len(text) - text.index(".") - 1 if "." in text else 0
+                cell = sheet.cell(row=row, column=col)
+                style = looks.get(places)
+                if style is None:
+                    cell.border, cell.font = BOX, plain
+                    cell.alignment = Alignment(vertical="top", wrap_text=True)
+                    if places is not None:
+                        cell.number_format = "#,##0" + ("." + "0" * places if places else "")
+                    looks[places] = copy(cell._style)
+                else:
+                    cell._style = copy(style)
+                put_cell(cell, value)  # after the style: text that looks like a formula gets its own quote prefix
             row += 1
         note = f"{block['criteria_set']['ranking_rule']} {block['criteria_set']['tie_rule']}"
         put_cell(sheet.cell(row=row + 1, column=1), note).font = Font(name="Times New Roman", italic=True, size=11)

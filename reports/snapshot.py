@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from assessment.models import Assessment, Period
-from assessment.scoring import answer_rows, score_both
+from assessment.scoring import answer_rows, score_both_numbers
 from assessment.workflow import WorkflowError, load_answers
 from criteria.numbers import plain
 from jobs.progress import report
@@ -47,7 +47,7 @@ def approver(assessment):
 
 
 def block_rows(period, *, statuses=(Assessment.Status.APPROVED,)):
-    """{block: (criteria set, [rows])} for the forms in ``statuses``, scored by the engine."""
+    """{block: (criteria set, [rows])} for the forms in ``statuses``, scored by the set's compiled plan."""
     forms = (Assessment.objects.filter(period=period, status__in=statuses)
              .select_related("unit__block", "criteria_set", "period").order_by("unit__block__order", "unit__name"))
     remarks = {r.assessment_id: r for r in Remarks.objects.filter(assessment__in=forms)}
@@ -56,7 +56,7 @@ def block_rows(period, *, statuses=(Assessment.Status.APPROVED,)):
     for done, form in enumerate(forms):
         report(done, len(forms), "Đang tính điểm")
         scheme = form.criteria_set.scheme()
-        own, reviewed = score_both(form, scheme, answer_rows(load_answers(form)))
+        own, reviewed = score_both_numbers(form, scheme, answer_rows(load_answers(form)))
         pp, sp = scheme.points_places, scheme.score_places
         drafted = draft_remarks(scheme, reviewed)
         note = remarks.get(form.pk)

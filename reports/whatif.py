@@ -5,7 +5,7 @@ from assessment.models import Assessment
 from assessment.scoring import answer_rows, unit_input
 from assessment.workflow import load_answers
 from criteria.numbers import round_half_up
-from criteria.scoring import prepare, score_unit
+from criteria.plan import plan_for
 from jobs.progress import report
 
 from .analysis import rank_block
@@ -16,6 +16,7 @@ def rescore_period(period, criteria_set):
     hypothetical score, class and rank. Answers of criteria the other version lacks are dropped;
     figures it asks for but nobody gave score 0 there, and each such gap is listed."""
     scheme = criteria_set.scheme()
+    plan = plan_for(scheme)
     forms = (Assessment.objects.filter(period=period, status__in=[Assessment.Status.REVIEWED,
                                                                   Assessment.Status.APPROVED],
                                        unit__block__code__in=scheme.blocks)
@@ -39,11 +40,11 @@ def rescore_period(period, criteria_set):
         if dropped:
             notes.append(f"{form.unit.name}: bộ {scheme.code} v{scheme.version} không có tiêu chí {', '.join(dropped)}")
         candidate = unit_input(form, scheme, kept, reviewed=True)
-        _, problems = prepare(scheme, candidate)
+        problems = plan.problems(candidate)
         if problems:
             notes += [str(p) for p in problems]
             continue
-        result = score_unit(scheme, candidate)
+        result = plan.score_unit(candidate)
         rows.append({"unit_code": form.unit.code, "unit_name": form.unit.name, "voluntary": form.unit.is_voluntary,
                      "score": str(result.score), "classification": result.classification or "",
                      "groups": {}, "current_score": format(round_half_up(form.reviewed_score, current.score_places), "f"),

@@ -1,11 +1,11 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from criteria.batch import read_units, results_json, results_table
+from criteria.batch import read_units, results_json_text, results_table
 from criteria.models import CriteriaSet
-from criteria.scoring import ScoringInputError, score_units
+from criteria.plan import plan_for
+from criteria.scoring import ScoringInputError
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp dữ liệu: {input}")
         scheme = criteria_set.scheme()
         try:
-            results = score_units(scheme, read_units(path.read_text(encoding="utf-8")))
+            results = plan_for(scheme).score_units(read_units(path.read_text(encoding="utf-8")))
         except ScoringInputError as exc:
             raise CommandError(f"Dữ liệu có {len(exc.problems)} lỗi, chưa chấm đơn vị nào:\n"
                                + "\n".join(f"- {p}" for p in exc.problems)) from None
@@ -38,4 +38,4 @@ class Command(BaseCommand):
         if format == "table":
             self.stdout.write(results_table(scheme, results), ending="")
         else:
-            self.stdout.write(json.dumps(results_json(scheme, results), ensure_ascii=False, indent=2))
+            self.stdout.write(results_json_text(scheme, results))
