@@ -7,6 +7,8 @@ from criteria.forms import EvidenceInputsMixin, field_name, points_name
 from criteria.numbers import NumberFormatError, parse_number, vn
 from criteria.scoring import Problem
 
+from .models import Assessment, EvidenceFile
+
 
 def version_name(code):
     return f"v__{code}"
@@ -135,3 +137,159 @@ class ReviewForm(_AnswersForm):
                               or poor != answer.poor_data)
             changes[node.code] = new
         return changes, problems
+
+
+# --- small forms for small actions -----------------------------------------
+#
+# Every URL or POST parameter a view reads goes through one of these, so a wrong value
+# (``phieu=abc``, ``days=²``, ``?trang-thai=%00``) gives a Vietnamese message naming the
+# parameter instead of a 500. Field validators can be added per field (``validators=[...]``)
+# or for every text field at once through ``TEXT_VALIDATORS``.
+
+#: Validators every free-text parameter runs (extend here: length, control characters, …).
+TEXT_VALIDATORS = []
+
+ERRORS = {
+    "required": "Chưa nhập {label}.",
+    "invalid": "{label} không hợp lệ.",
+    "invalid_choice": "{label} không hợp lệ.",
+    "invalid_list": "{label} không hợp lệ.",
+    "invalid_pk_value": "{label} không hợp lệ.",
+    "min_value": "{label} phải từ {low} trở lên.",
+    "max_value": "{label} không được lớn hơn {high}.",
+    "max_length": "{label} dài quá {length} ký tự.",
+    "null_characters_not_allowed": "{label} chứa ký tự không hợp lệ.",
+}
+
+
+class ParamForm(forms.Form):
+    """A form over request parameters. ``params`` maps a field to its parameter's name where the
+    two differ (URLs use Vietnamese words with hyphens); every error message is Vietnamese and
+    names the field (set ``label``)."""
+
+    params: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "Giá trị")
+            low = getattr(field, "min_value", None)
+            high = getattr(field, "max_value", None)
+            length = getattr(field, "max_length", None)
+            for code, text in ERRORS.items():
+                field.error_messages[code] = text.format(label=label, low=low, high=high, length=length)
+            if isinstance(field, forms.CharField):
+                field.validators += TEXT_VALIDATORS
+                for validator in field.validators:
+                    if getattr(validator, "code", "") == "null_characters_not_allowed":
+                        validator.message = field.error_messages["null_characters_not_allowed"]
+
+    def add_prefix(self, field_name):
+        return self.params.get(field_name, field_name)
+
+    def error_messages(self):
+        """Every error, as sentences for ``messages.error``."""
+        return [str(e) for errors in self.errors.values() for e in errors]
+
+
+def text(label, *, max_length=4000, required=False):
+    return forms.CharField(label=label, max_length=max_length, required=required, strip=True)
+
+
+def upload(label):
+    """A file parameter. Its content (empty, too large, of the wrong type) is judged by the verb
+    that takes it, which names the file in its message."""
+    return forms.FileField(label=label, required=False, allow_empty_file=True)
+
+
+class QueueFilterForm(ParamForm):
+    """The filters of a period's queue: ``?khoi=…&trang-thai=…``."""
+
+    params = {"block": "khoi", "status": "trang-thai"}
+    block = forms.SlugField(label="Khối", required=False, max_length=50)
+    status = forms.ChoiceField(label="Trạng thái", required=False, choices=[("", ""), *Assessment.Status.choices])
+
+
+class DecisionForm(ParamForm):
+    """Approve, unapprove or reopen one form."""
+
+    reason = text("Lý do")
+    days = forms.CharField(label="Số ngày mở lại", required=False, max_length=10)
+
+    def clean_days(self):
+        """Whole days, 3 when not given; beyond 1..30 it is held to the nearest end."""
+        raw = self.cleaned_data["days"]
+        if not raw:
+            return 3
+        if not (raw.isascii() and raw.isdigit()):
+            raise forms.ValidationError(f"Số ngày mở lại “{raw}” không hợp lệ: nhập số nguyên từ 1 đến 30.",
+                                        code="invalid")
+        return max(1, min(int(raw), 30))
+
+
+class UnitActionForm(ParamForm):
+    """What the unit's form page was asked to do besides saving figures."""
+
+    action = forms.ChoiceField(label="Thao tác", required=False, choices=[("", ""), ("save", "Lưu"), ("submit", "Nộp")])
+
+
+class ReviewActionForm(ParamForm):
+    action = forms.ChoiceField(label="Thao tác", required=False,
+                               choices=[("", ""), ("save", "Lưu"), ("return", "Trả lại"), ("accept", "Hoàn thành")])
+    reason = text("Nội dung đề nghị giải trình")
+
+
+class PreviewForm(ParamForm):
+    side = forms.ChoiceField(label="Cột điểm", required=False, choices=[("", ""), ("self", "Tự đánh giá"),
+                                                                         ("review", "Thẩm định")])
+
+
+class IdListField(forms.Field):
+    """A repeated parameter of row ids (``phieu=3&phieu=7``)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        try:
+            ids = [int(v) for v in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if any(not 0 < i < 2**63 for i in ids):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return ids
+
+
+class BulkApproveForm(ParamForm):
+    params = {"chosen": "phieu"}
+    chosen = IdListField(label="Phiếu được chọn", required=False)
+
+
+class CommentForm(ParamForm):
+    text = text("Nội dung ý kiến")
+    criterion = forms.CharField(label="Tiêu chí", required=False, max_length=30)
+
+
+class UploadForm(ParamForm):
+    file = upload("Tệp")
+    criterion = forms.CharField(label="Tiêu chí", required=False, max_length=30)
+    kind = forms.ChoiceField(label="Loại tệp", required=False, choices=[("", ""), *EvidenceFile.Kind.choices])
+
+
+class ConfirmUploadForm(ParamForm):
+    """An Excel upload: a new file, or the confirmation of one already previewed (by its SHA-256)."""
+
+    params = {"confirm": "xac-nhan", "name": "ten", "criteria_set": "bo", "template": "mau"}
+    file = upload("Tệp Excel")
+    confirm = forms.RegexField(label="Mã tệp đã xem trước", regex=r"^[0-9a-f]{64}$", required=False)
+    name = text("Tên tệp", max_length=255)
+    criteria_set = forms.IntegerField(label="Bộ tiêu chí", required=False, min_value=1, max_value=2**31 - 1)
+    template = forms.BooleanField(label="Tải tệp mẫu", required=False)
+
+    def versions(self):
+        """The answer versions the preview was made from (``v__<code>``); malformed ones are left out,
+        which makes the save refuse those answers as changed by someone else."""
+        return {key[3:]: int(value) for key, value in self.data.items()
+                if key.startswith("v__") and isinstance(value, str) and value.isascii() and value.isdigit()
+                and len(value) < 10}

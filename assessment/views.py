@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import io
-import re
 from pathlib import Path
 
 from django.conf import settings
@@ -18,15 +17,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
+from criteria.numbers import vn
 
 from . import workflow
-from .forms import ReviewForm, UnitForm
+from .forms import (
+    BulkApproveForm,
+    CommentForm,
+    ConfirmUploadForm,
+    DecisionForm,
+    PreviewForm,
+    QueueFilterForm,
+    ReviewActionForm,
+    ReviewForm,
+    UnitActionForm,
+    UnitForm,
+    UploadForm,
+)
 from .history import history_entries
 from .models import Assessment, EvidenceFile, Period
 from .permissions import get_assessment_for
 from .roles import Role, has_role, is_admin, sees_everything
-from .scoring import answer_rows, problems_for, score_both
-from .workflow import ConflictError, WorkflowError
+from .sheet import REVIEW, UNIT, AnswerSheet
+from .workflow import ConflictError, InputProblemsError, WorkflowError
 
 
 def _forbid(request, assessment, message):
@@ -47,15 +59,13 @@ def home(request):
     return render(request, "assessment/home.html", {"own": own, "periods": periods})
 
 
-def _queue(request, period):
+def _queue(request, period, filters):
     forms = (Assessment.objects.visible_to(request.user).filter(period=period)
              .select_related("unit__block", "criteria_set"))
-    block = request.GET.get("khoi", "")
-    status = request.GET.get("trang-thai", "")
-    if block:
-        forms = forms.filter(unit__block__code=block)
-    if status:
-        forms = forms.filter(status=status)
+    if filters.cleaned_data.get("block"):
+        forms = forms.filter(unit__block__code=filters.cleaned_data["block"])
+    if filters.cleaned_data.get("status"):
+        forms = forms.filter(status=filters.cleaned_data["status"])
     return forms.order_by("unit__block__order", "unit__name")
 
 
@@ -64,7 +74,13 @@ def period_detail(request, pk):
     if not request.user.has_perm("assessment.list_periods"):
         raise Http404("Không tìm thấy kỳ đánh giá.")
     period = get_object_or_404(Period, pk=pk)
-    forms = list(_queue(request, period))
+    filters = QueueFilterForm(request.GET)
+    if not filters.is_valid():
+        for message in filters.error_messages():
+            messages.error(request, f"{message} Bộ lọc này được bỏ qua.")
+        filters = QueueFilterForm({})
+        filters.is_valid()
+    forms = list(_queue(request, period, filters))
     if not forms and not sees_everything(request.user):
         raise Http404("Không tìm thấy kỳ đánh giá.")
     now = timezone.now()
@@ -73,8 +89,8 @@ def period_detail(request, pk):
     blocks = {f.unit.block.code: f.unit.block.name for f in forms}
     return render(request, "assessment/period.html", {
         "period": period, "forms": forms, "blocks": sorted(blocks.items()),
-        "statuses": Assessment.Status.choices, "chosen_block": request.GET.get("khoi", ""),
-        "chosen_status": request.GET.get("trang-thai", ""),
+        "statuses": Assessment.Status.choices, "chosen_block": filters.cleaned_data.get("block", ""),
+        "chosen_status": filters.cleaned_data.get("status", ""),
         "can_approve": has_role(request.user, Role.LEADER), "is_admin": is_admin(request.user),
     })
 
@@ -85,7 +101,12 @@ def approve_many(request, pk):
     period = get_object_or_404(Period, pk=pk)
     if not has_role(request.user, Role.LEADER):
         raise PermissionDenied
-    ids = request.POST.getlist("phieu")
+    form = BulkApproveForm(request.POST)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("assessment:period", period.pk)
+    ids = form.cleaned_data["chosen"]
     chosen = [a for a in Assessment.objects.visible_to(request.user).filter(period=period, pk__in=ids)
               .select_related("unit") if request.user.has_perm("assessment.approve_form", a)]
     approved, refused = workflow.approve_many(chosen, by=request.user)
@@ -122,7 +143,7 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
     def bound(name):
         return form[name] if form is not None and name in form.fields else None
 
-    def walk(node, depth):
+    def row(node, depth):
         answer = by_code.get(node.code)
         inputs, review_inputs = [], []
         if form is not None and node.rule is not None and not node.children:
@@ -142,17 +163,15 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
             "files": files_by.get(node.code, []), "comments": comments_by.get(node.code, []),
             "fields": node.fields,
         })
-        for child in node.children:
-            walk(child, depth + 1)
 
-    for node in scheme.nodes:
-        walk(node, 0)
+    for node, depth in scheme.tree():
+        row(node, depth)
     return rows
 
 
 def _render_form(request, assessment, answers, form, *, review=False, problems=(), status=200):
     scheme = assessment.criteria_set.scheme()
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    own, reviewed = AnswerSheet.of(assessment, answers).both()
     context = _context(assessment, answers, form=form, own=own, reviewed=reviewed, review=review,
                        problems=list(problems))
     context["rows"] = _rows(scheme, assessment, answers, form, own, reviewed, context["files"],
@@ -170,19 +189,6 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
     return render(request, "assessment/form.html", context, status=status)
 
 
-def _unit_changes(form, assessment, answers):
-    """Cleaned changes from the unit's form, or problems attached to the form's inputs."""
-    changes, problems = form.changes()
-    if not problems:
-        rows = answer_rows(answers)
-        for code, new in changes.items():
-            rows[code].update({"values": new["values"], "points": new["points"]})
-        problems = problems_for(assessment, assessment.criteria_set.scheme(), rows, reviewed=False)
-    if problems:
-        form.attach_problems(problems)
-    return changes, problems
-
-
 @login_required
 def form_view(request, pk):
     assessment = get_assessment_for(request.user, pk)
@@ -194,20 +200,27 @@ def form_view(request, pk):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
     form = UnitForm(assessment, answers, request.POST)
     autosave = request.headers.get("X-Autosave") == "1"
+    action = UnitActionForm(request.POST)
+    submitting = action.is_valid() and action.cleaned_data["action"] == "submit"
     problems = []
     if form.is_valid():
-        changes, problems = _unit_changes(form, assessment, answers)
-        if not problems:
+        changes, problems = form.changes()
+        if problems:
+            form.attach_problems(problems)
+        else:
             try:
                 changed = workflow.save_unit_answers(assessment, changes, form.versions(), by=request.user,
                                                      autosave=autosave)
-                if request.POST.get("action") == "submit":
+                if submitting:
                     workflow.submit(assessment, by=request.user)
                     messages.success(request, "Đã nộp phiếu. Phiếu chờ Sở TTTT thẩm định.")
                     return redirect("assessment:form", assessment.pk)
+            except InputProblemsError as exc:
+                problems = exc.problems
+                form.attach_problems(problems)
             except WorkflowError as exc:
                 problems = exc.messages
-                if isinstance(exc, ConflictError) or request.POST.get("action") != "submit":
+                if isinstance(exc, ConflictError) or not submitting:
                     form.add_error(None, exc)
             else:
                 if autosave:
@@ -236,7 +249,8 @@ def problems_to_text(form, problems):
 def form_preview(request, pk):
     """Live recompute while typing: the engine's scores and explanations for what is in the form now."""
     assessment = get_assessment_for(request.user, pk)
-    review = request.POST.get("side") == "review"
+    side = PreviewForm(request.POST)
+    review = side.is_valid() and side.cleaned_data["side"] == "review"
     action = "review" if review else "edit"
     if not request.user.has_perm(f"assessment.{action}_form", assessment):
         return JsonResponse({"error": assessment.read_only_reason() or "Không có quyền."}, status=403)
@@ -246,28 +260,23 @@ def form_preview(request, pk):
     if not form.is_valid():
         return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
     changes, problems = form.changes()
-    rows = answer_rows(answers)
-    for code, new in changes.items():
-        if review:
-            rows[code].update({k: new[k] for k in ("reviewed_values", "reviewed_points", "poor_data")})
-        else:
-            rows[code].update({"values": new["values"], "points": new["points"]})
-    scheme = assessment.criteria_set.scheme()
+    side = REVIEW if review else UNIT
+    sheet = AnswerSheet.of(assessment, answers).with_changes(changes, side=side)
+    scheme = sheet.scheme
     if not problems:
-        problems = problems_for(assessment, scheme, rows, reviewed=review)
+        problems = sheet.problems(side)
     if problems:
         form.attach_problems(problems)
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
-    own, reviewed = score_both(assessment, scheme, rows)
-    result = reviewed if review else own
+    result = sheet.results(side)
     places = scheme.points_places
     return JsonResponse({
         "errors": {},
-        "criteria": {code: {"points": f"{r.points:.{places}f}".replace(".", ",") if r.applicable else "—",
+        "criteria": {code: {"points": vn(r.points, places) if r.applicable else "—",
                             "explanation": r.explanation} for code, r in result.criteria.items()},
-        "total": f"{result.total:.{places}f}".replace(".", ","),
-        "score": f"{result.score:.{scheme.score_places}f}".replace(".", ","),
+        "total": vn(result.total, places),
+        "score": vn(result.score, scheme.score_places),
         "classification": result.classification,
     })
 
@@ -280,7 +289,9 @@ def review(request, pk):
     answers = workflow.load_answers(assessment)
     if request.method != "POST":
         return _render_form(request, assessment, answers, ReviewForm(assessment, answers), review=True)
-    action = request.POST.get("action", "save")
+    action_form = ReviewActionForm(request.POST)
+    action_form.is_valid()
+    action = action_form.cleaned_data.get("action") or "save"
     form = ReviewForm(assessment, answers, request.POST)
     problems = []
     if form.is_valid():
@@ -291,13 +302,17 @@ def review(request, pk):
             try:
                 workflow.save_review(assessment, changes, form.versions(), by=request.user)
                 if action == "return":
-                    workflow.return_to_unit(assessment, by=request.user, reason=request.POST.get("reason", ""))
+                    workflow.return_to_unit(assessment, by=request.user,
+                                            reason=action_form.cleaned_data.get("reason", ""))
                     messages.success(request, "Đã trả lại phiếu cho đơn vị giải trình.")
                     return redirect("assessment:form", assessment.pk)
                 if action == "accept":
                     workflow.accept_review(assessment, by=request.user)
                     messages.success(request, "Đã hoàn thành thẩm định phiếu.")
                     return redirect("assessment:form", assessment.pk)
+            except InputProblemsError as exc:
+                problems = exc.problems
+                form.attach_problems(problems)
             except WorkflowError as exc:
                 problems = exc.messages
                 form.add_error(None, exc)
@@ -317,7 +332,12 @@ def decide(request, pk, verb):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm(f"assessment.{action}_form", assessment):
         return _forbid(request, assessment, "Bạn không thực hiện được thao tác này với phiếu ở trạng thái hiện tại.")
-    reason = request.POST.get("reason", "")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("assessment:form", assessment.pk)
+    reason = form.cleaned_data["reason"]
     try:
         if action == "approve":
             workflow.approve(assessment, by=request.user)
@@ -326,10 +346,7 @@ def decide(request, pk, verb):
             workflow.unapprove(assessment, by=request.user, reason=reason)
             messages.success(request, "Đã huỷ phê duyệt.")
         else:
-            raw = request.POST.get("days") or "3"
-            if not raw.strip().isdigit():
-                raise WorkflowError(f"Số ngày mở lại “{raw}” không hợp lệ: nhập số nguyên từ 1 đến 30.")
-            until = timezone.now() + datetime.timedelta(days=max(1, min(int(raw), 30)))
+            until = timezone.now() + datetime.timedelta(days=form.cleaned_data["days"])
             workflow.reopen(assessment, by=request.user, reason=reason, until=until)
             messages.success(request, "Đã mở lại phiếu cho đơn vị.")
     except WorkflowError as exc:
@@ -344,14 +361,18 @@ def upload(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.edit_form", assessment):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
-    uploaded = request.FILES.get("file")
-    code = request.POST.get("criterion", "")
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("assessment:form", assessment.pk)
+    uploaded, code = form.cleaned_data["file"], form.cleaned_data["criterion"]
     criterion = None
     if code:
         criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first()
         if criterion is None:
             raise Http404("Không có tiêu chí này.")
-    kind = EvidenceFile.Kind.SIGNED_SCAN if request.POST.get("kind") == "signed_scan" else EvidenceFile.Kind.EVIDENCE
+    kind = form.cleaned_data["kind"] or EvidenceFile.Kind.EVIDENCE
     if uploaded is None:
         messages.error(request, "Chưa chọn tệp để tải lên.")
     else:
@@ -400,10 +421,15 @@ def comment(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.comment_form", assessment):
         return _forbid(request, assessment, "Bạn không tham gia giải trình phiếu này.")
-    code = request.POST.get("criterion", "")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("assessment:form", assessment.pk)
+    code = form.cleaned_data["criterion"]
     criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first() if code else None
     try:
-        workflow.add_comment(assessment, by=request.user, text=request.POST.get("text", ""), criterion=criterion)
+        workflow.add_comment(assessment, by=request.user, text=form.cleaned_data["text"], criterion=criterion)
         messages.success(request, "Đã gửi ý kiến.")
     except WorkflowError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -447,14 +473,16 @@ def offline_upload(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.edit_form", assessment):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
-    confirm = request.POST.get("xac-nhan", "")
+    params = ConfirmUploadForm(request.POST, request.FILES)
+    valid = params.is_valid()
+    confirm = params.cleaned_data.get("confirm") or params.data.get("xac-nhan")
     if confirm:
-        if not re.fullmatch(r"[0-9a-f]{64}", confirm) or not (_offline_store() / f"{confirm}.xlsx").exists():
+        if not valid or not (_offline_store() / f"{confirm}.xlsx").exists():
             messages.error(request, "Không tìm thấy tệp đã xem trước; hãy tải tệp lên lại.")
             return redirect("assessment:form", assessment.pk)
-        data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), request.POST.get("ten", "tệp")
+        data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), params.cleaned_data["name"] or "tệp"
     else:
-        uploaded = request.FILES.get("file")
+        uploaded = params.cleaned_data.get("file")
         if uploaded is None:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect("assessment:form", assessment.pk)
@@ -470,8 +498,7 @@ def offline_upload(request, pk):
             messages.error(request, message)
         return redirect("assessment:form", assessment.pk)
     if confirm and not reading.problems:
-        versions = {key[3:]: int(value) for key, value in request.POST.items()
-                    if key.startswith("v__") and value.isdigit()}
+        versions = params.versions()
         try:
             changed = workflow.save_unit_answers(assessment, reading.changes, versions, by=request.user)
         except WorkflowError as exc:
@@ -502,19 +529,23 @@ def bulk_answers(request, pk):
         raise Http404("Không tìm thấy trang.")
     period = get_object_or_404(Period, pk=pk)
     sets = list(CriteriaSet.objects.filter(pk__in=period.criteria_sets.values("criteria_set")))
-    chosen = next((cs for cs in sets if str(cs.pk) == (request.POST.get("bo") or request.GET.get("bo"))), None)
-    if request.method == "GET" and chosen and request.GET.get("mau"):
+    params = ConfirmUploadForm(request.POST if request.method == "POST" else request.GET, request.FILES)
+    if not params.is_valid():
+        for message in params.error_messages():
+            messages.error(request, message)
+    chosen = next((cs for cs in sets if cs.pk == params.cleaned_data.get("criteria_set")), None)
+    if request.method == "GET" and chosen and params.cleaned_data.get("template"):
         response = HttpResponse(bulk.build_template(period, chosen),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="so-lieu-ky-{period.pk}-{chosen.code}.xlsx"'
         return response
     context = {"period": period, "sets": sets, "chosen": chosen}
     if request.method == "POST" and chosen:
-        confirm = request.POST.get("xac-nhan", "")
-        if confirm and re.fullmatch(r"[0-9a-f]{64}", confirm) and (_offline_store() / f"{confirm}.xlsx").exists():
-            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), request.POST.get("ten", "tệp")
-        elif request.FILES.get("file"):
-            data, name = request.FILES["file"].read(), request.FILES["file"].name
+        confirm = params.cleaned_data.get("confirm")
+        if confirm and (_offline_store() / f"{confirm}.xlsx").exists():
+            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), params.cleaned_data["name"] or "tệp"
+        elif params.cleaned_data.get("file"):
+            data, name = params.cleaned_data["file"].read(), params.cleaned_data["file"].name
         else:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")

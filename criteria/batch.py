@@ -6,7 +6,7 @@ Kept apart from the command so tests and later importers can use it directly.
 import json
 from decimal import Decimal
 
-from .numbers import vn
+from .numbers import fixed, vn
 from .scoring import Problem, ScoringInputError, UnitInput
 
 UNIT_KEYS = {"code", "name", "block", "has_procedures", "voluntary", "days_late", "answers"}
@@ -42,10 +42,6 @@ def read_units(text):
     return units
 
 
-def _fixed(value, places):
-    return None if value is None else f"{value:.{places}f}"
-
-
 def ordered(results):
     """Block by block, ranked units first by rank, then voluntary ones; ties keep input order."""
     position = {id(r): i for i, r in enumerate(results)}
@@ -58,10 +54,10 @@ def results_json(scheme, results):
     for r in ordered(results):
         rows.append({
             "code": r.unit.code, "name": r.unit.name, "block": r.unit.block,
-            "criteria": {c: (_fixed(res.points, pp) if res.applicable else None)
+            "criteria": {c: (fixed(res.points, pp) if res.applicable else None)
                          for c, res in r.criteria.items() if not res.node.is_deduction},
-            "deductions": _fixed(r.deductions, pp), "total": _fixed(r.total, pp),
-            "max": _fixed(r.max_points, pp), "score": _fixed(r.score, sp),
+            "deductions": fixed(r.deductions, pp), "total": fixed(r.total, pp),
+            "max": fixed(r.max_points, pp), "score": fixed(r.score, sp),
             "classification": r.classification, "rank": r.rank,
         })
     return {"criteria_set": scheme.code, "version": scheme.version, "results": rows}

@@ -139,10 +139,6 @@ class Publication(models.Model):
         super().save(*args, **kwargs)
 
     @property
-    def is_superseded(self):
-        return hasattr(self, "superseded_by")
-
-    @property
     def number(self):
         return self.document["meta"]["number"]
 

@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from criteria.numbers import fixed
+
 from .formats import decree_date, short_date
 
 
@@ -21,7 +23,7 @@ def _context(document, digest):
     blocks = []
     for block in document["blocks"]:
         groups_max = sum((Decimal(g["max"]) for g in block["groups"] if g["max"]), Decimal(0))
-        blocks.append(dict(block, groups_max=format(groups_max.quantize(Decimal("0.01")), "f"),
+        blocks.append(dict(block, groups_max=fixed(groups_max, 2),
                            has_voluntary=any(r["voluntary"] for r in block["rows"])))
     return {"meta": meta, "blocks": blocks, "digest": digest, "supersedes": document.get("supersedes"),
             "date_line": decree_date(meta["place"], meta["date"]), "short_date": short_date(meta["date"])}

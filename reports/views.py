@@ -1,7 +1,6 @@
 """Results, dashboard, publication, signing and verification pages. Thin: the work is in
 analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
 
-import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,8 +17,10 @@ from assessment.workflow import WorkflowError
 
 from . import charts, signing
 from .analysis import summary
-from .models import IssuingProfile, Publication, Remarks, sha256
-from .snapshot import block_document, block_rows, publish
+from .forms import PublishForm, RemarksForm, ResultsForm, SignedUploadForm, WhatIfForm
+from .models import IssuingProfile, Publication, sha256
+from .permissions import get_unit_for
+from .snapshot import block_document, block_rows, publish, save_remarks, store_signed
 
 
 def _require(request, perm, obj=None):
@@ -36,7 +37,8 @@ def results(request, pk):
     """The ranking as it stands: approved forms (and, marked, reviewed ones awaiting approval)."""
     _require(request, "reports.view_results")
     period = get_object_or_404(Period, pk=pk)
-    include_reviewed = request.GET.get("ca-da-tham-dinh") == "1"
+    params = ResultsForm(request.GET)
+    include_reviewed = params.is_valid() and params.cleaned_data["include_reviewed"] == "1"
     statuses = [Assessment.Status.APPROVED] + ([Assessment.Status.REVIEWED] if include_reviewed else [])
     blocks = _blocks(period, statuses)
     pending = period.assessments.exclude(status=Assessment.Status.APPROVED).count()
@@ -61,12 +63,12 @@ def remarks(request, assessment_pk):
     if assessment.period.publications.exists() and not request.user.has_perm("reports.publish"):
         messages.error(request, "Kết quả đã công bố; nhận xét chỉ còn lãnh đạo sửa được, để công bố bản đính chính.")
         return redirect("reports:results", assessment.period_id)
-    note, _ = Remarks.objects.get_or_create(assessment=assessment)
-    note.strengths = request.POST.get("strengths", "").strip()[:4000]
-    note.weaknesses = request.POST.get("weaknesses", "").strip()[:4000]
-    note.edited_by = request.user
-    note._change_reason = "Sửa nội dung thực hiện tốt / chưa tốt"
-    note.save()
+    form = RemarksForm(request.POST)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("reports:results", assessment.period_id)
+    save_remarks(assessment, by=request.user, **form.cleaned_data)
     messages.success(request, f"Đã lưu nhận xét cho {assessment.unit.name}.")
     return redirect("reports:results", assessment.period_id)
 
@@ -76,18 +78,17 @@ def remarks(request, assessment_pk):
 def publish_view(request, pk):
     _require(request, "reports.publish")
     period = get_object_or_404(Period, pk=pk)
-    profile = IssuingProfile.objects.filter(pk=request.POST.get("profile")).first()
-    problems = []
-    if profile is None:
+    form = PublishForm(request.POST)
+    problems = [] if form.is_valid() else form.error_messages()
+    data = form.cleaned_data
+    if not problems and data["profile"] is None:
         problems.append("Chưa chọn cơ quan ban hành, người ký (cấu hình trong trang quản trị).")
-    try:
-        date = datetime.date.fromisoformat(request.POST.get("date", ""))
-    except ValueError:
-        problems.append(f"Ngày văn bản “{request.POST.get('date', '')}” không hợp lệ.")
+    if not problems and data["date"] is None:
+        problems.append("Chưa nhập ngày văn bản.")
     if not problems:
         try:
-            publication = publish(period, profile, by=request.user, number=request.POST.get("number", ""), date=date,
-                                  title=request.POST.get("title", ""), reason=request.POST.get("reason", ""))
+            publication = publish(period, data["profile"], by=request.user, number=data["number"], date=data["date"],
+                                  title=data["title"], reason=data["reason"])
         except WorkflowError as exc:
             problems += exc.messages
         else:
@@ -149,18 +150,13 @@ def download(request, pk, kind):
     return response
 
 
-def _store_signed(item, data, report, *, by):
-    item.signed_pdf, item.signed_sha256 = data, sha256(data)
-    item.signature, item.signed_at, item.signed_by = report.as_dict(), timezone.now(), by
-    item.save()
-
-
 @login_required
 @require_POST
 def upload_signed(request, pk):
     item = _publication_for(request, pk)
     _require(request, "reports.sign")
-    uploaded = request.FILES.get("file")
+    form = SignedUploadForm(request.POST, request.FILES)
+    uploaded = form.cleaned_data.get("file") if form.is_valid() else None
     if item.signed_sha256:
         messages.error(request, "Phụ lục này đã có bản ký; bản đã ký không thay được.")
     elif uploaded is None:
@@ -175,7 +171,11 @@ def upload_signed(request, pk):
             for problem in exc.messages:
                 messages.error(request, f"Tệp “{uploaded.name}”: {problem}")
         else:
-            _store_signed(item, data, report, by=request.user)
+            try:
+                store_signed(item, data, report, by=request.user)
+            except WorkflowError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("reports:publication", item.pk)
             messages.success(request, f"Đã nhận bản ký của {report.signer or 'người ký'}"
                              + ("" if report.trusted else " (chứng thư chưa nằm trong danh sách tin cậy đã cấu hình)"))
     return redirect("reports:publication", item.pk)
@@ -195,8 +195,11 @@ def seal(request, pk):
     except signing.SignatureProblem as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        _store_signed(item, data, report, by=request.user)
-        messages.success(request, "Đã ký số bằng chứng thư của cơ quan.")
+        try:
+            store_signed(item, data, report, by=request.user)
+            messages.success(request, "Đã ký số bằng chứng thư của cơ quan.")
+        except WorkflowError as exc:
+            messages.error(request, " ".join(exc.messages))
     return redirect("reports:publication", item.pk)
 
 
@@ -222,7 +225,7 @@ def verify(request):
 @login_required
 def unit_sheet(request, assessment_pk):
     """The unit's filled official form (columns 1–7) as a PDF."""
-    from assessment.scoring import answer_rows, score_both
+    from assessment.sheet import AnswerSheet
     from assessment.workflow import load_answers
 
     from .render import render_unit_pdf
@@ -230,18 +233,11 @@ def unit_sheet(request, assessment_pk):
     assessment = get_assessment_for(request.user, assessment_pk)
     scheme = assessment.criteria_set.scheme()
     answers = load_answers(assessment)
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+    own, reviewed = AnswerSheet.of(assessment, answers).both()
     by_code = {a.criterion.code: a for a in answers}
-    rows = []
-
-    def walk(node, depth):
-        rows.append({"node": node, "depth": depth, "answer": by_code.get(node.code),
-                     "own": own.criteria[node.code], "reviewed": reviewed.criteria[node.code]})
-        for child in node.children:
-            walk(child, depth + 1)
-
-    for node in scheme.nodes:
-        walk(node, 0)
+    rows = [{"node": node, "depth": depth, "answer": by_code.get(node.code),
+             "own": own.criteria[node.code], "reviewed": reviewed.criteria[node.code]}
+            for node, depth in scheme.tree()]
     digest = sha256(f"{assessment.pk}:{assessment.changed_at.isoformat()}".encode())
     pdf = render_unit_pdf({"assessment": assessment, "scheme": scheme, "rows": rows, "own": own,
                            "reviewed": reviewed, "digest": digest,
@@ -251,23 +247,11 @@ def unit_sheet(request, assessment_pk):
     return response
 
 
-def _unit_for(request, code):
-    """A unit's page is for its own staff, reviewers, leaders and administrators."""
-    from assessment.roles import Role, has_role, sees_everything
-    from units.models import Unit
-
-    unit = get_object_or_404(Unit.objects.select_related("block"), code=code)
-    user = request.user
-    if not (sees_everything(user) or has_role(user, Role.REVIEWER) or unit.memberships.filter(user=user).exists()):
-        raise Http404("Không tìm thấy đơn vị.")
-    return unit
-
-
 @login_required
 def unit_results(request, code):
     from .trend import unit_trend
 
-    unit = _unit_for(request, code)
+    unit = get_unit_for(request.user, code)
     rows = unit_trend(unit)
     def note(r):
         return " ".join(x for x in (r["classification"], f"hạng {r['rank']}/{r['ranked']}" if r["rank"] else "") if x)
@@ -282,7 +266,7 @@ def unit_results(request, code):
 def unit_results_xlsx(request, code):
     from .trend import trend_xlsx, unit_trend
 
-    unit = _unit_for(request, code)
+    unit = get_unit_for(request.user, code)
     response = HttpResponse(trend_xlsx(unit, unit_trend(unit)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{unit.code}.xlsx"'
@@ -302,7 +286,9 @@ def whatif(request, pk):
     blocks = set(period.criteria_sets.values_list("block__code", flat=True))
     choices = [cs for cs in CriteriaSet.objects.order_by("code", "version")
                if cs.pk not in used and set(cs.scheme().blocks) & blocks and cs.scheme().is_complete]
-    chosen = next((cs for cs in choices if str(cs.pk) == request.GET.get("bo")), None)
+    params = WhatIfForm(request.GET)
+    wanted = params.cleaned_data.get("criteria_set") if params.is_valid() else None
+    chosen = next((cs for cs in choices if cs.pk == wanted), None)
     rows, notes = rescore_period(period, chosen) if chosen else ([], [])
     return render(request, "reports/whatif.html", {"period": period, "choices": choices, "chosen": chosen,
                                                    "rows": rows, "notes": notes})

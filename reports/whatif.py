@@ -2,10 +2,8 @@
 ranks would move. Reads only; nothing published or stored changes."""
 
 from assessment.models import Assessment
-from assessment.scoring import answer_rows, unit_input
-from assessment.workflow import load_answers
-from criteria.numbers import round_half_up
-from criteria.scoring import prepare, score_unit
+from assessment.sheet import REVIEW, AnswerSheet
+from criteria.numbers import fixed
 
 from .analysis import rank_block
 
@@ -22,7 +20,8 @@ def rescore_period(period, criteria_set):
     rows, notes = [], []
     for form in forms:
         current = form.criteria_set.scheme()
-        stored = answer_rows(load_answers(form))
+        sheet = AnswerSheet.of(form)
+        stored = sheet.rows
         kept = {}
         for code, row in stored.items():
             node = scheme.by_code.get(code)
@@ -35,15 +34,15 @@ def rescore_period(period, criteria_set):
         dropped = sorted(set(stored) - set(kept))
         if dropped:
             notes.append(f"{form.unit.name}: bộ {scheme.code} v{scheme.version} không có tiêu chí {', '.join(dropped)}")
-        candidate = unit_input(form, scheme, kept, reviewed=True)
-        _, problems = prepare(scheme, candidate)
+        candidate = sheet.with_rows(kept, scheme=scheme)
+        problems = candidate.problems(REVIEW)
         if problems:
             notes += [str(p) for p in problems]
             continue
-        result = score_unit(scheme, candidate)
+        result = candidate.results(REVIEW)
         rows.append({"unit_code": form.unit.code, "unit_name": form.unit.name, "voluntary": form.unit.is_voluntary,
                      "score": str(result.score), "classification": result.classification or "",
-                     "groups": {}, "current_score": format(round_half_up(form.reviewed_score, current.score_places), "f"),
+                     "groups": {}, "current_score": fixed(form.reviewed_score, current.score_places),
                      "current_class": form.classification, "current_set": f"{current.code} v{current.version}"})
     current = rank_block([dict(r, score=r["current_score"]) for r in rows], [])
     current_ranks = {r["unit_code"]: r["rank"] for r in current}
