@@ -196,14 +196,12 @@ class RatioRule(Rule):
         if self.percent:
             return ()
         n, d = total_of(values, self.numerator), total_of(values, self.denominator)
-        if n is None or d is None:
+        if n is None or d is None or (d and (n <= d or self.may_exceed)):
             return ()
         names = " + ".join(fields[k].label for k in self.denominator)
         if d == 0:
             return [(vn(d), f"mẫu số '{names}' bằng 0, không tính được tỷ lệ", "", self.denominator[0])]
-        if n > d and not self.may_exceed:
-            return [(f"{vn(n)} > {vn(d)}", f"tử số lớn hơn mẫu số '{names}'", "", self.numerator[0])]
-        return ()
+        return [(f"{vn(n)} > {vn(d)}", f"tử số lớn hơn mẫu số '{names}'", "", self.numerator[0])]
 
     def _ratio_text(self, fields):
         if self.percent:
