@@ -1,18 +1,53 @@
 """Admin for periods and forms. Statuses are never edited here directly: the actions
 call the workflow verbs, which check the move and record it."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history_admin import ReadOnlyHistoryAdmin
+from safety.exchange import SafeExportAdminMixin
+from units.models import Unit
 
 from . import workflow
 from .models import Assessment, Comment, EvidenceFile, Period, PeriodCriteriaSet, ReviewerAssignment
 from .resources import ResultResource
 
 
+def _opened(period):
+    return period is not None and period.status != Period.Status.DRAFT
+
+
 class PeriodCriteriaSetInline(admin.TabularInline):
+    """Which set each block uses: fixed once the period has opened (the forms were created with it)."""
+
     model = PeriodCriteriaSet
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _opened(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _opened(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _opened(obj) and super().has_delete_permission(request, obj)
+
+
+class PeriodAdjustForm(forms.Form):
+    opens_on = forms.DateField(label="Ngày mở mới", required=False)
+    deadline = forms.DateField(label="Hạn nộp phiếu mới", required=False)
+    data_cutoff = forms.DateField(label="Số liệu tính đến ngày (mới)", required=False)
+    unit = forms.ModelChoiceField(label="Thêm đơn vị tham gia", queryset=Unit.objects.none(), required=False)
+    reason = forms.CharField(label="Lý do điều chỉnh", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.exclude(pk__in=period.participants.values("pk")).order_by("name")
 
 
 class ReviewerAssignmentInline(admin.TabularInline):
@@ -32,13 +67,60 @@ def _run(modeladmin, request, queryset, verb, done):
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "year", "opens_on", "deadline", "status")
+class PeriodAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("name", "year_text", "opens_on", "deadline", "status")
     list_filter = ("status", "year")
     filter_horizontal = ("participants",)
     readonly_fields = ("status",)
     inlines = [PeriodCriteriaSetInline, ReviewerAssignmentInline]
     actions = ["open_selected", "start_review_selected", "close_selected"]
+    FIXED_ONCE_OPEN = ("year", "opens_on", "deadline", "data_cutoff", "requires_signed_scan", "participants")
+
+    def get_readonly_fields(self, request, obj=None):
+        """Once open, dates, sets and participants change only through the named verbs (with a reason)."""
+        if _opened(obj):
+            return ("status", *self.FIXED_ONCE_OPEN, "adjust_link")
+        return self.readonly_fields
+
+    @admin.display(description="Điều chỉnh sau khi mở")
+    def adjust_link(self, obj):
+        url = reverse("admin:assessment_period_adjust", args=[obj.pk])
+        return format_html('<a href="{}">Điều chỉnh thời hạn hoặc thêm đơn vị (ghi lý do)</a>', url)
+
+    def get_urls(self):
+        return [path("<int:pk>/dieu-chinh/", self.admin_site.admin_view(self.adjust_view),
+                     name="assessment_period_adjust"), *super().get_urls()]
+
+    def adjust_view(self, request, pk):
+        """Change an opened period's dates or add a unit, through the workflow verbs."""
+        period = get_object_or_404(Period, pk=pk)
+        if not self.has_change_permission(request, period):
+            raise PermissionDenied
+        form = PeriodAdjustForm(request.POST or None, period=period)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                dates = {k: data[k] for k in workflow.PERIOD_DATES if data[k]}
+                if dates:
+                    workflow.change_period_dates(period, by=request.user, reason=data["reason"], **dates)
+                if data["unit"]:
+                    workflow.add_participant(period, data["unit"], by=request.user, reason=data["reason"])
+                if not dates and not data["unit"]:
+                    raise workflow.WorkflowError("Chưa nhập ngày mới hoặc chọn đơn vị cần thêm.")
+            except workflow.WorkflowError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(request, f"{period}: đã điều chỉnh, lý do được lưu trong lịch sử của kỳ.")
+                return redirect("admin:assessment_period_change", period.pk)
+        return render(request, "admin/assessment/period/adjust.html", {
+            **self.admin_site.each_context(request), "title": f"Điều chỉnh kỳ đánh giá: {period}",
+            "period": period, "form": form, "opts": self.model._meta})
+
+    @admin.display(description="năm", ordering="year")
+    def year_text(self, period):
+        """A year is a label, not a quantity: 2026, never "2.026"."""
+        return str(period.year)
 
     @admin.action(description="Mở kỳ đánh giá (tạo phiếu cho các đơn vị tham gia)")
     def open_selected(self, request, queryset):
@@ -54,7 +136,7 @@ class PeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ExportMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(SafeExportAdminMixin, ExportMixin, ReadOnlyHistoryAdmin):
     """Statuses change through the workflow verbs only; results export to Excel."""
 
     resource_classes = [ResultResource]
@@ -69,7 +151,7 @@ class AssessmentAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(SimpleHistoryAdmin):
+class EvidenceFileAdmin(ReadOnlyHistoryAdmin):
     list_display = ("original_name", "assessment", "criterion", "kind", "size", "uploaded_by", "uploaded_at", "removed")
     list_filter = ("kind", "removed")
     readonly_fields = [f.name for f in EvidenceFile._meta.concrete_fields]

@@ -17,8 +17,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from config import chain
 from criteria.fields import cell_value, clean, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number
+from safety.formulas import neutralize_workbook
 
 from .models import Answer, Assessment
 from .offline import OfflineFileError, _check_container
@@ -68,13 +70,20 @@ def build_template(period, criteria_set):
             if answer is None:
                 row.append(None)
             elif fld is None:
-                row.append(float(answer.points) if answer.points is not None else None)
+                row.append(_shown_points(answer.points))
             else:
                 row.append(cell_value(fld, answer.values.get(fld.key)))
         sheet.append(row)
+    neutralize_workbook(book)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def _shown_points(points):
+    if points is None:
+        return None
+    return float(points) if points.is_finite() and abs(points) < 10**15 else str(points)
 
 
 @dataclass
@@ -214,8 +223,15 @@ def _insert_history(answers, *, by, reason):
     special = {"history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
                "history_change_reason": reason, "history_type": "~", "history_user_id": by.pk if by else None}
     convert = [_converter(f) for f in fields]
-    rows = [[special[f.attname] if f.attname in special else c(getattr(a, f.attname))
-             for f, c in zip(fields, convert, strict=True)] for a in answers]
+    now = timezone.now()
+    own = {"history_date": now, "history_change_reason": reason, "history_type": "~",
+           "history_user_id": by.pk if by else None}
+    values = chain.link_values(history, [
+        {f.attname: getattr(a, f.attname) for f in fields if f.attname not in (*own, "prev_hash", "row_hash")} | own
+        for a in answers])
+    special["history_date"] = connection.ops.adapt_datetimefield_value(now)
+    rows = [[special[f.attname] if f.attname in special else c(row[f.attname])
+             for f, c in zip(fields, convert, strict=True)] for row in values]
     quote = connection.ops.quote_name
     table = quote(history._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)

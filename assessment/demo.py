@@ -23,7 +23,7 @@ from . import workflow
 from .models import Assessment, Period, PeriodCriteriaSet, ReviewerAssignment
 from .roles import Role
 
-DEMO_PASSWORD = "demo-2026"  # noqa: S105 - printed at start; demo only
+DEMO_PASSWORD = "Hoa-ban-trang-2026"  # noqa: S105 - printed at start; demo only; passes the password policy
 
 # A one-page PDF: enough for the content check to see a real PDF.
 TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -31,7 +31,7 @@ TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Ty
 
 USERS = [
     # username, full name (first, last), role, units
-    ("quantri", ("Quản trị", "hệ thống"), Role.ADMIN, []),
+    ("quantri", ("hệ thống", "Quản trị"), Role.ADMIN, []),
     ("lanhdao", ("Văn Hùng", "Nguyễn"), Role.LEADER, []),
     ("thamdinh", ("Thị Lan", "Trần"), Role.REVIEWER, []),
     ("thamdinh2", ("Minh Đức", "Phạm"), Role.REVIEWER, []),
@@ -39,8 +39,8 @@ USERS = [
     ("canbo.snv", ("Quốc Bảo", "Vũ"), Role.UNIT_STAFF, ["SNV"]),
     ("canbo.syt", ("Ngọc Ánh", "Đỗ"), Role.UNIT_STAFF, ["SYT"]),
     ("canbo.ttt", ("Văn Nam", "Hoàng"), Role.UNIT_STAFF, ["TTT"]),
-    ("canbo.bt", ("Thị Mai", "Bùi"), Role.UNIT_STAFF, ["BT"]),
-    ("canbo.bx", ("Văn Sơn", "Đặng"), Role.UNIT_STAFF, ["BX"]),
+    ("canbo.bt", ("Thị Mai", "Bùi"), Role.UNIT_STAFF, ["02905"]),  # Xã Bảo Thắng
+    ("canbo.bx", ("Văn Sơn", "Đặng"), Role.UNIT_STAFF, ["02683"]),  # Xã Bát Xát
 ]
 
 
@@ -98,34 +98,55 @@ def review_change(assessment, reviewer, code, key, share, reason):
                          {code: answer.version}, by=reviewer)
 
 
+# Where the other units' forms stand, so queues, progress, ranking and the annex are seen at real size.
+SPREAD = [("not_started", 12), ("draft", 14), ("submitted", 30), ("returned", 6), ("reviewed", 18), ("approved", 20)]
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Giàng",
+                "Lò", "Sùng", "Vàng", "Hà", "Lục", "Nông"]
+GIVEN_NAMES = ["Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thị Hoa", "Văn Khánh", "Thu Trang", "Đức Thắng",
+               "Thị Xuân", "Văn Páo", "Thị Mỷ", "Seo Chứ", "Ngọc Lan", "Văn Tuấn"]
+
+
+def _unit_staff(unit, rng):
+    """The unit's own account (no password: only the documented demo accounts log in)."""
+    user, created = get_user_model().objects.get_or_create(username=f"canbo.{unit.code.lower()}")
+    if created:
+        user.first_name, user.last_name = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=Role.UNIT_STAFF))
+        Membership.objects.get_or_create(user=user, unit=unit)
+    return user
+
+
 @transaction.atomic
 def create_demo(today=None):
+    """The new Lào Cai in 2026: its departments and its 99 communes and wards (loaded beforehand with
+    ``load_communes``) in one open period, forms in every state."""
     today = today or timezone.localdate()
     users = {u[0]: make_user(*u) for u in USERS}
     admin = users["quantri"]
     period, created = Period.objects.get_or_create(
-        year=today.year, name=f"Đánh giá, xếp hạng mức độ ứng dụng CNTT năm {today.year} (trình diễn)",
+        year=today.year, name=f"Đánh giá, xếp hạng mức độ chuyển đổi số năm {today.year} (trình diễn)",
         defaults={"opens_on": today - datetime.timedelta(days=30), "deadline": today + datetime.timedelta(days=10),
                   "data_cutoff": today + datetime.timedelta(days=5)})
     if not created:
         return period, users
-    for block_code, set_code in (("so-nganh", "laocai-2018-province"), ("huyen", "laocai-2018-district")):
+    for block_code, set_code in (("so-nganh", "laocai-2018-province"), ("xa", "laocai-2018-district")):
         PeriodCriteriaSet.objects.create(period=period, block=Block.objects.get(code=block_code),
                                          criteria_set=CriteriaSet.objects.current(set_code))
         for name in ("thamdinh", "thamdinh2"):
             ReviewerAssignment.objects.create(period=period, reviewer=users[name],
                                               block=Block.objects.get(code=block_code))
-    period.participants.set(Unit.objects.filter(block__code__in=["so-nganh", "huyen"], is_active=True))
+    period.participants.set(Unit.objects.filter(block__code__in=["so-nganh", "xa"], is_active=True))
     workflow.open_period(period, by=admin)
     rng = random.Random(2026)
     forms = {a.unit.code: a for a in Assessment.objects.filter(period=period).select_related("unit__block", "period")}
     reviewer, leader = users["thamdinh"], users["lanhdao"]
-    for code in ("STTTT", "SNV", "SYT", "TTT", "BT"):
-        staff = users[f"canbo.{code.lower()}"]
-        fill(forms[code], staff, rng, level={"STTTT": 0.95, "SNV": 0.85, "SYT": 0.8, "TTT": 0.7, "BT": 0.75}[code],
-             attach_pdf=code == "STTTT")
-        workflow.submit(forms[code], by=staff)
-    fill(forms["BX"], users["canbo.bx"], rng, level=0.6)  # a draft, half done below
+    for code, staff_name, level in (("STTTT", "canbo.stttt", 0.95), ("SNV", "canbo.snv", 0.85), ("SYT", "canbo.syt", 0.8),
+                                    ("TTT", "canbo.ttt", 0.7), ("02905", "canbo.bt", 0.75)):
+        fill(forms[code], users[staff_name], rng, level=level, attach_pdf=code == "STTTT")
+        workflow.submit(forms[code], by=users[staff_name])
+    fill(forms["02683"], users["canbo.bx"], rng, level=0.6)  # a draft, half done below
     review_change(forms["SNV"], reviewer, "II.1.2", "incoming_in_software", Decimal("0.8"),
                   "Đối chiếu báo cáo của Văn phòng UBND tỉnh: số văn bản cập nhật thấp hơn số đơn vị báo cáo")
     workflow.accept_review(forms["SNV"], by=reviewer)
@@ -135,4 +156,24 @@ def create_demo(today=None):
     workflow.approve(forms["SYT"], by=leader)
     workflow.return_to_unit(forms["TTT"], by=reviewer,
                             reason="Đề nghị bổ sung quyết định phân công lãnh đạo phụ trách CNTT (tiêu chí IV.1).")
+    staffed = {"STTTT", "SNV", "SYT", "TTT", "02905", "02683"}
+    others = [forms[code] for code in sorted(forms) if code not in staffed]
+    states = [state for state, weight in SPREAD for _ in range(weight)]
+    for form in others:
+        _bring_to(form, rng.choice(states), _unit_staff(form.unit, rng), reviewer, leader, rng)
     return period, users
+
+
+def _bring_to(form, state, staff, reviewer, leader, rng):
+    if state == "not_started":
+        return
+    fill(form, staff, rng, level=rng.uniform(0.45, 0.98))
+    if state == "draft":
+        return
+    workflow.submit(form, by=staff)
+    if state == "returned":
+        workflow.return_to_unit(form, by=reviewer, reason="Đề nghị bổ sung tài liệu kiểm chứng cho các tiêu chí còn thiếu.")
+    elif state in ("reviewed", "approved"):
+        workflow.accept_review(form, by=reviewer)
+        if state == "approved":
+            workflow.approve(form, by=leader)

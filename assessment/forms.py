@@ -6,6 +6,7 @@ from criteria.fields import clean, form_value, stored_value
 from criteria.forms import EvidenceInputsMixin, field_name, points_name
 from criteria.numbers import NumberFormatError, parse_number, vn
 from criteria.scoring import Problem
+from safety import text as safe_text
 
 from .models import Assessment, EvidenceFile
 
@@ -30,6 +31,9 @@ class _AnswersForm(EvidenceInputsMixin, forms.Form):
         has_procedures = self.assessment.unit.has_procedures
         return [n for n in self.scheme.leaves
                 if n.rule is not None and n.applies(has_procedures) and n.code in self.answers]
+
+    def clean_name(self):
+        return safe_text.clean_filename(self.cleaned_data["name"], fallback="tệp")
 
     def versions(self):
         return {code: self.cleaned_data.get(version_name(code)) for code in self.answers}
@@ -142,12 +146,9 @@ class ReviewForm(_AnswersForm):
 # --- small forms for small actions -----------------------------------------
 #
 # Every URL or POST parameter a view reads goes through one of these, so a wrong value
-# (``phieu=abc``, ``days=²``, ``?trang-thai=%00``) gives a Vietnamese message naming the
-# parameter instead of a 500. Field validators can be added per field (``validators=[...]``)
-# or for every text field at once through ``TEXT_VALIDATORS``.
-
-#: Validators every free-text parameter runs (extend here: length, control characters, …).
-TEXT_VALIDATORS = []
+# (``phieu=abc``, ``days=²``, ``profile=abc``) gives a Vietnamese message naming the parameter
+# instead of a 500. Free text uses safety.text's checks and documented limits (``text()``);
+# a NUL anywhere in a request is refused before any view by safety.middleware.
 
 ERRORS = {
     "required": "Chưa nhập {label}.",
@@ -176,13 +177,8 @@ class ParamForm(forms.Form):
             low = getattr(field, "min_value", None)
             high = getattr(field, "max_value", None)
             length = getattr(field, "max_length", None)
-            for code, text in ERRORS.items():
-                field.error_messages[code] = text.format(label=label, low=low, high=high, length=length)
-            if isinstance(field, forms.CharField):
-                field.validators += TEXT_VALIDATORS
-                for validator in field.validators:
-                    if getattr(validator, "code", "") == "null_characters_not_allowed":
-                        validator.message = field.error_messages["null_characters_not_allowed"]
+            for code, message in ERRORS.items():
+                field.error_messages[code] = message.format(label=label, low=low, high=high, length=length)
 
     def add_prefix(self, field_name):
         return self.params.get(field_name, field_name)
@@ -192,8 +188,15 @@ class ParamForm(forms.Form):
         return [str(e) for errors in self.errors.values() for e in errors]
 
 
-def text(label, *, max_length=4000, required=False):
-    return forms.CharField(label=label, max_length=max_length, required=required, strip=True)
+def text(label, *, limit, multiline=True):
+    """Free text: trimmed, refused with a message naming ``label`` beyond ``limit`` characters or
+    when it holds control or bidi characters (safety.text.check_text)."""
+    return safe_text.SafeTextField(label=label, limit=limit, multiline=multiline)
+
+
+def parameter(label, *, limit=safe_text.PARAMETER_MAX):
+    """A short one-line parameter (a code, a file name)."""
+    return text(label, limit=limit, multiline=False)
 
 
 def upload(label):
@@ -213,18 +216,12 @@ class QueueFilterForm(ParamForm):
 class DecisionForm(ParamForm):
     """Approve, unapprove or reopen one form."""
 
-    reason = text("Lý do")
-    days = forms.CharField(label="Số ngày mở lại", required=False, max_length=10)
+    reason = text("Lý do", limit=safe_text.REASON_MAX)
+    days = parameter("Số ngày mở lại", limit=20)
 
     def clean_days(self):
-        """Whole days, 3 when not given; beyond 1..30 it is held to the nearest end."""
-        raw = self.cleaned_data["days"]
-        if not raw:
-            return 3
-        if not (raw.isascii() and raw.isdigit()):
-            raise forms.ValidationError(f"Số ngày mở lại “{raw}” không hợp lệ: nhập số nguyên từ 1 đến 30.",
-                                        code="invalid")
-        return max(1, min(int(raw), 30))
+        """Whole days from 1 to 30, 3 when not given."""
+        return safe_text.parse_int(self.cleaned_data["days"], label="Số ngày mở lại", lo=1, hi=30, default=3)
 
 
 class UnitActionForm(ParamForm):
@@ -236,7 +233,7 @@ class UnitActionForm(ParamForm):
 class ReviewActionForm(ParamForm):
     action = forms.ChoiceField(label="Thao tác", required=False,
                                choices=[("", ""), ("save", "Lưu"), ("return", "Trả lại"), ("accept", "Hoàn thành")])
-    reason = text("Nội dung đề nghị giải trình")
+    reason = text("Nội dung đề nghị giải trình", limit=safe_text.REASON_MAX)
 
 
 class PreviewForm(ParamForm):
@@ -245,35 +242,32 @@ class PreviewForm(ParamForm):
 
 
 class IdListField(forms.Field):
-    """A repeated parameter of row ids (``phieu=3&phieu=7``)."""
+    """A repeated parameter of row ids (``phieu=3&phieu=7``). What is not a plain number cannot
+    name a row and is left out; the caller counts it among the rows it skipped."""
 
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value):
-        if not value:
-            return []
-        try:
-            ids = [int(v) for v in value]
-        except (TypeError, ValueError):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if any(not 0 < i < 2**63 for i in ids):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return ids
+        return safe_text.ids(value or [])
 
 
 class BulkApproveForm(ParamForm):
     params = {"chosen": "phieu"}
     chosen = IdListField(label="Phiếu được chọn", required=False)
 
+    def given(self):
+        """How many forms the request named, well-formed or not."""
+        return len(self.data.getlist("phieu")) if hasattr(self.data, "getlist") else len(self.cleaned_data["chosen"])
+
 
 class CommentForm(ParamForm):
-    text = text("Nội dung ý kiến")
-    criterion = forms.CharField(label="Tiêu chí", required=False, max_length=30)
+    text = text("Nội dung giải trình", limit=safe_text.COMMENT_MAX)
+    criterion = parameter("Tiêu chí")
 
 
 class UploadForm(ParamForm):
     file = upload("Tệp")
-    criterion = forms.CharField(label="Tiêu chí", required=False, max_length=30)
+    criterion = parameter("Tiêu chí")
     kind = forms.ChoiceField(label="Loại tệp", required=False, choices=[("", ""), *EvidenceFile.Kind.choices])
 
 
@@ -283,7 +277,7 @@ class ConfirmUploadForm(ParamForm):
     params = {"confirm": "xac-nhan", "name": "ten", "criteria_set": "bo", "template": "mau"}
     file = upload("Tệp Excel")
     confirm = forms.RegexField(label="Mã tệp đã xem trước", regex=r"^[0-9a-f]{64}$", required=False)
-    name = text("Tên tệp", max_length=255)
+    name = forms.CharField(label="Tên tệp", required=False)
     criteria_set = forms.IntegerField(label="Bộ tiêu chí", required=False, min_value=1, max_value=2**31 - 1)
     template = forms.BooleanField(label="Tải tệp mẫu", required=False)
 

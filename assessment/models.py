@@ -13,6 +13,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from config import appendonly
+from config.chain import ChainedHistory
 from criteria.models import CriteriaSet, Criterion
 from units.models import Block, Membership, Unit
 
@@ -36,7 +38,12 @@ class Period(models.Model):
         "bắt buộc đính kèm bản quét phiếu có ký, đóng dấu", default=False)
     participants = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", blank=True,
                                           related_name="periods")
-    history = HistoricalRecords()
+    carried_from = models.ForeignKey("self", verbose_name="tạo từ kỳ", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="carried_to")
+    start_from_previous = models.BooleanField(
+        "đơn vị bắt đầu từ số liệu năm trước", default=False,
+        help_text="Khi mở kỳ, phiếu của mỗi đơn vị điền sẵn số liệu đã thẩm định của kỳ trước ở các tiêu chí còn giữ nguyên.")
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["-year", "name"]
@@ -140,7 +147,7 @@ class Assessment(models.Model):
     max_points = models.DecimalField("điểm tối đa áp dụng", max_digits=9, decimal_places=3, null=True, blank=True)
     classification = models.CharField("xếp loại (thẩm định)", max_length=50, blank=True)
     changed_at = models.DateTimeField("cập nhật lúc", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -225,8 +232,11 @@ class Answer(models.Model):
     poor_data = models.BooleanField("số liệu không đảm bảo chất lượng", default=False)
     self_result = models.DecimalField("điểm tự đánh giá", max_digits=9, decimal_places=3, null=True, blank=True)
     reviewed_result = models.DecimalField("điểm thẩm định", max_digits=9, decimal_places=3, null=True, blank=True)
+    carried_values = models.JSONField(
+        "số liệu năm trước", null=True, blank=True,
+        help_text="Số liệu điền sẵn từ kỳ trước khi mở kỳ; còn bằng số liệu hiện tại thì phiếu ghi “số liệu năm trước”.")
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["assessment", "criterion__order"]
@@ -239,6 +249,11 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.assessment} — {self.criterion.code}"
+
+    @property
+    def is_carried(self):
+        """Still last year's figures, untouched by the unit ("số liệu năm trước")."""
+        return bool(self.carried_values) and self.values == self.carried_values
 
 
 def evidence_path(instance, filename):
@@ -263,7 +278,7 @@ class EvidenceFile(models.Model):
                                     related_name="+")
     uploaded_at = models.DateTimeField("tải lên lúc", default=timezone.now)
     removed = models.BooleanField("đã gỡ", default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         ordering = ["assessment", "uploaded_at"]
@@ -293,6 +308,10 @@ class Comment(models.Model):
     def __str__(self):
         return self.text[:60]
 
+
+# History is append-only in the database: UPDATE and DELETE refused by triggers (config.appendonly).
+for _model in (Period, Assessment, Answer, EvidenceFile):
+    appendonly.protect(_model.history.model)
 
 __all__ = ["Answer", "Assessment", "Comment", "EvidenceFile", "Period", "PeriodCriteriaSet", "ReviewerAssignment",
            "Role"]

@@ -9,7 +9,6 @@ typed values are read (a cached formula result is refused, as is any macro).
 
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +18,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 
 from criteria.fields import cell_value, clean, excel_validation, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number, vn
+from safety.archives import UnsafeFile, inspect_zip
+from safety.formulas import neutralize_workbook
+from safety.text import NOTE_MAX, check_text
 
 from .sheet import UNIT, AnswerSheet
 
@@ -26,6 +28,7 @@ SHEET, META = "Phiếu tự đánh giá", "_thong_tin"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED = 50 * 1024 * 1024
 MAX_RATIO = 100
+MAX_MEMBERS = 100
 FIRST_ROW = 7
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -126,34 +129,28 @@ def build_workbook(assessment, answers):
         meta.append([key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
+    neutralize_workbook(book)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
 
 
 def _check_container(data, name):
-    """Refuse what is not a plain workbook before opening it: size, zip bombs, macros."""
+    """Refuse what is not a plain workbook before opening it: size, zip bombs (bytes actually
+    decompressed, member count), XXE/billion laughs (any DTD), zip-slip, macros."""
     if len(data) > MAX_BYTES:
         raise OfflineFileError(f"Tệp “{name}” dung lượng {vn(round(Decimal(len(data)) / 1048576, 1))} MB, "
                                f"vượt giới hạn {MAX_BYTES // 1048576} MB.")
+    if not data:
+        raise OfflineFileError(f"Tệp “{name}” rỗng (0 byte).")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise OfflineFileError(f"Tệp “{name}” không phải tệp Excel .xlsx (không đọc được).") from exc
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
-        raise OfflineFileError(f"Tệp “{name}” giải nén ra {vn(round(Decimal(unpacked) / 1048576, 1))} MB "
-                               "(tệp nén bất thường), không mở.")
-    names = {m.filename.lower() for m in members}
-    if any(n.endswith("vbaproject.bin") for n in names) or any("macroenabled" in n for n in names):
-        raise OfflineFileError(f"Tệp “{name}” có chứa macro; chỉ nhận tệp .xlsx không có macro.")
-    if "[content_types].xml" in names:
-        types = archive.read("[Content_Types].xml").decode("utf-8", "replace").lower()
-        if "macroenabled" in types or "vbaproject" in types:
-            raise OfflineFileError(f"Tệp “{name}” có chứa macro; chỉ nhận tệp .xlsx không có macro.")
-    if "xl/workbook.xml" not in names:
+        report = inspect_zip(data, name, max_members=MAX_MEMBERS, max_total=MAX_UNPACKED, max_member=MAX_UNPACKED,
+                             max_ratio=MAX_RATIO)
+    except UnsafeFile as exc:
+        if exc.code == "not_zip":
+            raise OfflineFileError(f"Tệp “{name}” không phải tệp Excel .xlsx (không đọc được).") from exc
+        raise OfflineFileError(exc.messages) from exc
+    if "xl/workbook.xml" not in {n.lower() for n in report.names}:
         raise OfflineFileError(f"Tệp “{name}” không phải tệp Excel .xlsx (thiếu nội dung bảng tính).")
 
 
@@ -219,8 +216,17 @@ def read_workbook(assessment, answers, data, name="tệp"):
                 reading.problems.append(f"Ô {cell.coordinate} (tiêu chí {node.code}, “{fld.label}”): {exc} "
                                         f"(giá trị: {cell.value})")
         else:
-            note = sheet.cell(row=r, column=7).value
-            entry["note"] = "" if note is None else str(note).strip()[:2000]
+            note_cell = sheet.cell(row=r, column=7)
+            if note_cell.data_type == "f":
+                reading.problems.append(f"Ô {note_cell.coordinate} (tiêu chí {node.code}, ghi chú): là công thức; "
+                                        "hãy nhập văn bản (muốn bắt đầu bằng dấu =, +, -, @ thì gõ dấu ' trước).")
+            else:
+                try:
+                    entry["note"] = check_text("" if note_cell.value is None else str(note_cell.value),
+                                               label=f"Ghi chú ô {note_cell.coordinate} (tiêu chí {node.code})",
+                                               limit=NOTE_MAX)
+                except ValidationError as exc:
+                    reading.problems += exc.messages
             if node.rule is not None and node.rule.manual and node.applies(assessment.unit.has_procedures):
                 cell = sheet.cell(row=r, column=5)
                 cells[(node.code, None)] = cell.coordinate

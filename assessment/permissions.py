@@ -7,7 +7,6 @@ that another unit's form is a 404, not a 403.
 
 import rules
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from .models import Assessment, ReviewerAssignment
 from .roles import Role, has_role, is_admin, is_leader
@@ -75,6 +74,8 @@ rules.add_perm("assessment.approve_form", leader & reviewed)
 rules.add_perm("assessment.unapprove_form", leader & approved)
 rules.add_perm("assessment.reopen_form", administrator)
 rules.add_perm("assessment.list_periods", reviewer_role | leader | administrator)
+# Criteria sets are configuration: administrators write them (criteria/ knows no roles, only this name).
+rules.add_perm("criteria.edit_set", administrator)
 
 ACTIONS = {"view", "edit", "review", "comment", "approve", "unapprove", "reopen"}
 
@@ -85,8 +86,12 @@ def get_assessment_for(user, pk, action="view"):
     assert action in ACTIONS
     queryset = Assessment.objects.visible_to(user).select_related(
         "period", "unit__block", "criteria_set")
-    assessment = get_object_or_404(queryset, pk=pk)
-    if not user.has_perm("assessment.view_form", assessment):
+    assessment = queryset.filter(pk=pk).first()
+    if assessment is None or not user.has_perm("assessment.view_form", assessment):
+        if Assessment.objects.filter(pk=pk).exists():
+            from accounts.security import refused
+
+            refused(user, "phiếu tự đánh giá", pk)
         raise Http404("Không tìm thấy phiếu.")
     if action != "view" and not user.has_perm(f"assessment.{action}_form", assessment):
         return None

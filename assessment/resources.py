@@ -2,10 +2,12 @@
 
 from import_export import fields, resources
 
+from safety.exchange import SafeExportMixin
+
 from .models import Assessment
 
 
-class ResultResource(resources.ModelResource):
+class ResultResource(SafeExportMixin, resources.ModelResource):
     period = fields.Field("period__name", column_name="Kỳ đánh giá")
     year = fields.Field("period__year", column_name="Năm")
     block = fields.Field("unit__block__name", column_name="Khối")

@@ -136,3 +136,30 @@ class AnswerSheet:
     def both(self):
         """(unit's result, reviewer's result)."""
         return self.results(UNIT), self.results(REVIEW)
+
+    def for_display(self):
+        """This sheet with the figures the engine refuses left out, for pages and documents that
+        show a form: a value stored before the field kinds had ranges (a 310-digit figure) is
+        shown as missing instead of breaking the page. Saving or submitting still refuses it."""
+        sheet = self
+        for _attempt in range(3):
+            problems = [p for side in SIDES for p in sheet.problems(side)]
+            if not problems:
+                break
+            rows = {code: dict(row) for code, row in sheet.rows.items()}
+            dropped = False
+            for problem in problems:
+                row = rows.get(problem.criterion)
+                if row is None:
+                    continue
+                for name in ("values", "reviewed_values"):
+                    if row.get(name) and problem.key in row[name]:
+                        row[name] = {k: v for k, v in row[name].items() if k != problem.key}
+                        dropped = True
+                if not problem.key:
+                    row["points"] = row["reviewed_points"] = None
+                    dropped = True
+            if not dropped:
+                break
+            sheet = sheet.with_rows(rows)
+        return sheet

@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import periods, queues, views
 
 app_name = "assessment"
 urlpatterns = [
     path("ky-danh-gia/<int:pk>/", views.period_detail, name="period"),
+    path("ky-danh-gia/<int:pk>/tien-do/", queues.period_progress, name="progress"),
+    path("phieu-cua-toi/", queues.my_forms, name="my_forms"),
+    path("ky-danh-gia/<int:pk>/tao-ky-moi/", periods.carry_forward, name="carry_forward"),
+    path("ky-danh-gia/<int:pk>/phan-cong/", periods.assignments, name="assignments"),
+    path("ky-danh-gia/<int:pk>/mo-ky/", periods.open_period, name="open_period"),
     path("ky-danh-gia/<int:pk>/phe-duyet/", views.approve_many, name="approve_many"),
     path("ky-danh-gia/<int:pk>/nhap-so-lieu/", views.bulk_answers, name="bulk"),
     path("phieu/<int:pk>/", views.form_view, name="form"),

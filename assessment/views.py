@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import io
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
 from criteria.numbers import vn
+from safety import text as safe_text
+from safety.cleanup import preview_dir, remove_stale_previews
 
 from . import workflow
 from .forms import (
@@ -34,8 +35,10 @@ from .forms import (
     UploadForm,
 )
 from .history import history_entries
-from .models import Assessment, EvidenceFile, Period
+from .models import TRANSITIONS, Assessment, EvidenceFile, Period
+from .periods import criteria_changes
 from .permissions import get_assessment_for
+from .queues import filter_by_unit_name, search_text
 from .roles import Role, has_role, is_admin, sees_everything
 from .sheet import REVIEW, UNIT, AnswerSheet
 from .workflow import ConflictError, InputProblemsError, WorkflowError
@@ -55,7 +58,7 @@ def home(request):
     if user.has_perm("assessment.list_periods"):
         periods = Period.objects.exclude(status=Period.Status.DRAFT) if not sees_everything(user) else Period.objects.all()
         periods = periods.annotate(total=Count("assessments"), submitted=Count(
-            "assessments", filter=~Q(assessments__status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED])))
+            "assessments", filter=~Q(assessments__status__in=TRANSITIONS["submit"][0])))
     return render(request, "assessment/home.html", {"own": own, "periods": periods})
 
 
@@ -83,6 +86,8 @@ def period_detail(request, pk):
     forms = list(_queue(request, period, filters))
     if not forms and not sees_everything(request.user):
         raise Http404("Không tìm thấy kỳ đánh giá.")
+    query = search_text(request)
+    forms = filter_by_unit_name(forms, query)
     now = timezone.now()
     for form in forms:
         form.waiting = now - form.submitted_at if form.submitted_at and form.status == Assessment.Status.SUBMITTED else None
@@ -90,7 +95,7 @@ def period_detail(request, pk):
     return render(request, "assessment/period.html", {
         "period": period, "forms": forms, "blocks": sorted(blocks.items()),
         "statuses": Assessment.Status.choices, "chosen_block": filters.cleaned_data.get("block", ""),
-        "chosen_status": filters.cleaned_data.get("status", ""),
+        "chosen_status": filters.cleaned_data.get("status", ""), "q": query,
         "can_approve": has_role(request.user, Role.LEADER), "is_admin": is_admin(request.user),
     })
 
@@ -112,7 +117,7 @@ def approve_many(request, pk):
     approved, refused = workflow.approve_many(chosen, by=request.user)
     if approved:
         messages.success(request, f"Đã phê duyệt {len(approved)} phiếu.")
-    skipped = len(ids) - len(chosen)
+    skipped = form.given() - len(chosen)
     if skipped:
         refused.append(f"{skipped} phiếu chưa thẩm định xong hoặc không thuộc quyền phê duyệt, đã bỏ qua.")
     for message in refused:
@@ -171,11 +176,15 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
 
 def _render_form(request, assessment, answers, form, *, review=False, problems=(), status=200):
     scheme = assessment.criteria_set.scheme()
-    own, reviewed = AnswerSheet.of(assessment, answers).both()
+    own, reviewed = AnswerSheet.of(assessment, answers).for_display().both()
     context = _context(assessment, answers, form=form, own=own, reviewed=reviewed, review=review,
                        problems=list(problems))
     context["rows"] = _rows(scheme, assessment, answers, form, own, reviewed, context["files"],
                             context["comments"], review=review)
+    set_changes = criteria_changes(assessment)
+    for row in context["rows"]:
+        row["change"] = set_changes.get(row["node"].code)
+        row["carried"] = row["answer"] is not None and row["answer"].is_carried
     context["editable"] = form is not None and not review
     context["read_only_reason"] = assessment.read_only_reason()
     user = request.user
@@ -302,8 +311,9 @@ def review(request, pk):
             try:
                 workflow.save_review(assessment, changes, form.versions(), by=request.user)
                 if action == "return":
-                    workflow.return_to_unit(assessment, by=request.user,
-                                            reason=action_form.cleaned_data.get("reason", ""))
+                    if action_form.errors:
+                        raise WorkflowError(action_form.error_messages())
+                    workflow.return_to_unit(assessment, by=request.user, reason=action_form.cleaned_data["reason"])
                     messages.success(request, "Đã trả lại phiếu cho đơn vị giải trình.")
                     return redirect("assessment:form", assessment.pk)
                 if action == "accept":
@@ -378,7 +388,7 @@ def upload(request, pk):
     else:
         try:
             workflow.upload_evidence(assessment, uploaded, by=request.user, criterion=criterion, kind=kind)
-            messages.success(request, f"Đã tải lên “{uploaded.name}”.")
+            messages.success(request, f"Đã tải lên “{safe_text.clean_filename(uploaded.name)}”.")
         except WorkflowError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -458,9 +468,8 @@ def offline_download(request, pk):
 
 
 def _offline_store():
-    path = Path(settings.MEDIA_ROOT) / "offline"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    remove_stale_previews()
+    return preview_dir()
 
 
 @login_required
@@ -486,10 +495,11 @@ def offline_upload(request, pk):
         if uploaded is None:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect("assessment:form", assessment.pk)
+        name = safe_text.clean_filename(uploaded.name)
         if uploaded.size > MAX_BYTES:
-            messages.error(request, f"Tệp “{uploaded.name}” vượt giới hạn {MAX_BYTES // 1048576} MB.")
+            messages.error(request, f"Tệp “{name}” vượt giới hạn {MAX_BYTES // 1048576} MB.")
             return redirect("assessment:form", assessment.pk)
-        data, name = uploaded.read(), uploaded.name
+        data = uploaded.read()
     answers = workflow.load_answers(assessment)
     try:
         reading = read_workbook(assessment, answers, data, name)
@@ -542,10 +552,15 @@ def bulk_answers(request, pk):
     context = {"period": period, "sets": sets, "chosen": chosen}
     if request.method == "POST" and chosen:
         confirm = params.cleaned_data.get("confirm")
+        uploaded = params.cleaned_data.get("file")
         if confirm and (_offline_store() / f"{confirm}.xlsx").exists():
-            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), params.cleaned_data["name"] or "tệp"
-        elif params.cleaned_data.get("file"):
-            data, name = params.cleaned_data["file"].read(), params.cleaned_data["file"].name
+            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), params.cleaned_data["name"]
+        elif uploaded is not None and uploaded.size > settings.BULK_MAX_BYTES:
+            messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” dung lượng "
+                           f"{safe_text.megabytes(uploaded.size)} MB, vượt giới hạn {settings.BULK_MAX_BYTES // 1048576} MB.")
+            return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
+        elif uploaded is not None:
+            data, name = uploaded.read(), safe_text.clean_filename(uploaded.name)
         else:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")

@@ -17,9 +17,21 @@ from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from criteria.numbers import vn
+from criteria.models import CriteriaSet
+from safety.archives import UnsafeFile
+from safety.content import check_active_content
+from safety.text import COMMENT_MAX, REASON_MAX, check_text, clean_filename, megabytes
 
-from .models import TRANSITIONS, Answer, Assessment, Comment, EvidenceFile, Period
+from .models import (
+    TRANSITIONS,
+    Answer,
+    Assessment,
+    Comment,
+    EvidenceFile,
+    Period,
+    PeriodCriteriaSet,
+    ReviewerAssignment,
+)
 from .sheet import REVIEW, UNIT, AnswerSheet
 
 S = Assessment.Status
@@ -77,6 +89,17 @@ def _move(assessment, verb, *, by, reason=""):
     assessment._change_reason = reason or VERB_LABELS[verb].capitalize()
 
 
+def _text(value, *, label, limit, empty_message=None):
+    """User text checked by the shared validator (control characters, documented limit)."""
+    try:
+        text = check_text(value, label=label, limit=limit)
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages) from exc
+    if empty_message and not text:
+        raise WorkflowError(empty_message)
+    return text
+
+
 def _save(instance, *, by, reason):
     instance._history_user = by
     instance._change_reason = reason
@@ -118,17 +141,147 @@ def open_period(period, *, by):
         parents = {c.parent_id for c in rows}
         leaves[cs.pk] = [c for c in rows if c.pk not in parents]
     existing = set(period.assessments.values_list("unit_id", flat=True))
+    carried = _previous_figures(period, sets)
     for unit in units:
         if unit.pk in existing:
             continue
-        criteria_set = sets[unit.block_id]
-        assessment = Assessment(period=period, unit=unit, criteria_set=criteria_set)
-        _save(assessment, by=by, reason="Mở kỳ đánh giá: tạo phiếu cho đơn vị")
-        # With history rows, so the unit's first figures show as "(trống) → value".
-        bulk_create_with_history([Answer(assessment=assessment, criterion=c) for c in leaves[criteria_set.pk]],
-                                 Answer, default_user=by, default_change_reason="Mở kỳ đánh giá")
-        rescore(assessment)
+        previous = carried.get(unit.pk, {})
+        _create_form(period, unit, sets[unit.block_id], leaves[sets[unit.block_id].pk], by=by,
+                     reason="Mở kỳ đánh giá", previous=previous, answers_reason=(
+                         "Mở kỳ đánh giá, điền sẵn số liệu năm trước" if previous else "Mở kỳ đánh giá"))
     return period
+
+
+def _create_form(period, unit, criteria_set, leaves, *, by, reason, previous=None, answers_reason=None):
+    """A unit's form with one answer per leaf criterion, pre-filled with ``previous`` figures ({code: values})."""
+    previous = previous or {}
+    assessment = Assessment(period=period, unit=unit, criteria_set=criteria_set)
+    _save(assessment, by=by, reason=f"{reason}: tạo phiếu cho đơn vị")
+    answers = []
+    for criterion in leaves:
+        figures = previous.get(criterion.code)
+        answers.append(Answer(assessment=assessment, criterion=criterion, values=figures or {},
+                              carried_values=figures))
+    # With history rows, so the unit's first figures show as "(trống) → value".
+    bulk_create_with_history(answers, Answer, default_user=by, default_change_reason=answers_reason or reason)
+    rescore(assessment)
+    return assessment
+
+
+PERIOD_DATES = {"opens_on": "Ngày mở", "deadline": "Hạn nộp phiếu", "data_cutoff": "Số liệu tính đến ngày"}
+
+
+def _lock_period_for_change(period, reason):
+    if not (reason or "").strip():
+        raise WorkflowError("Cần ghi lý do điều chỉnh kỳ đánh giá (lý do được lưu vào lịch sử của kỳ).")
+    period.refresh_from_db(from_queryset=Period.objects.select_for_update())
+    if period.status == Period.Status.CLOSED:
+        raise WorkflowError("Kỳ đánh giá đã kết thúc, không điều chỉnh được nữa.")
+
+
+@transaction.atomic
+def change_period_dates(period, *, by, reason, **dates):
+    """Once a period has opened, its dates change only here, each change and its reason kept in
+    the period's history (before it opens the administrator edits them freely)."""
+    _lock_period_for_change(period, reason)
+    changes = []
+    for name, value in dates.items():
+        if name not in PERIOD_DATES:
+            raise TypeError(name)
+        old = getattr(period, name)
+        if value is not None and value != old:
+            changes.append(f"{PERIOD_DATES[name]} {old:%d/%m/%Y} → {value:%d/%m/%Y}")
+            setattr(period, name, value)
+    if not changes:
+        raise WorkflowError("Các ngày mới trùng với ngày đang có; không có gì thay đổi.")
+    if period.opens_on > period.deadline:
+        raise WorkflowError("Ngày mở phải trước hoặc bằng hạn nộp phiếu.")
+    _save(period, by=by, reason=f"Điều chỉnh kỳ đánh giá: {'; '.join(changes)}. Lý do: {reason.strip()}")
+    return period
+
+
+@transaction.atomic
+def add_participant(period, unit, *, by, reason):
+    """A unit joins a period that has already opened: its form is created with its block's set."""
+    _lock_period_for_change(period, reason)
+    if period.participants.filter(pk=unit.pk).exists():
+        raise WorkflowError(f"Đơn vị {unit.name} đã tham gia kỳ đánh giá này.")
+    pcs = period.criteria_sets.select_related("criteria_set").filter(block_id=unit.block_id).first()
+    if pcs is None:
+        raise WorkflowError(f"Khối “{unit.block}” của đơn vị {unit.name} chưa được gán bộ tiêu chí trong kỳ này.")
+    period.participants.add(unit)
+    text = f"Thêm đơn vị {unit.name} vào kỳ đánh giá. Lý do: {reason.strip()}"
+    if period.status != Period.Status.DRAFT and not period.assessments.filter(unit=unit).exists():
+        rows = list(pcs.criteria_set.criteria.all())
+        parents = {c.parent_id for c in rows}
+        _create_form(period, unit, pcs.criteria_set, [c for c in rows if c.pk not in parents], by=by, reason=text)
+    _save(period, by=by, reason=text)
+    return period
+
+
+def _previous_figures(period, sets):
+    """{unit id: {criterion code: figures}} from the period this one was carried from, where the
+    unit starts from last year's verified figures (the reviewer's where they changed them): only
+    criteria whose evidence fields are declared exactly as before (same keys, kinds and choices),
+    so a figure is never read under another meaning."""
+    source = period.carried_from
+    if source is None or not period.start_from_previous:
+        return {}
+    old_forms = {f.pk: f for f in source.assessments.filter(unit__in=period.participants.all())
+                 .select_related("criteria_set", "unit")}
+    result = {}
+    for answer in Answer.objects.filter(assessment__in=old_forms.keys()).select_related("criterion"):
+        form = old_forms[answer.assessment_id]
+        new_set = sets.get(form.unit.block_id)
+        figures = answer.reviewed_values if answer.reviewed_values is not None else answer.values
+        if new_set is None or not figures:
+            continue
+        code = answer.criterion.code
+        old_node, new_node = form.criteria_set.scheme().by_code.get(code), new_set.scheme().by_code.get(code)
+        if old_node is not None and new_node is not None and _same_fields(old_node, new_node):
+            result.setdefault(form.unit_id, {})[code] = dict(figures)
+    return result
+
+
+def _same_fields(old, new):
+    return [(f.key, f.kind, f.choices) for f in old.fields] == [(f.key, f.kind, f.choices) for f in new.fields]
+
+
+def _next_year(day):
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29/02
+        return day.replace(year=day.year + 1, day=28)
+
+
+@transaction.atomic
+def carry_forward(period, *, by, start_from_previous=True):
+    """"Tạo kỳ mới từ kỳ này": next year's period in draft, with the same participants (still
+    active), each block's criteria set or its newer active version, the same reviewer assignments
+    and every date a year later. The new period opens through ``open_period`` as any other."""
+    if period.carried_to.exists():
+        raise WorkflowError(f"Đã tạo kỳ “{period.carried_to.first().name}” từ kỳ này.")
+    year = period.year + 1
+    old_year = str(period.year)
+    name = period.name.replace(old_year, str(year)) if old_year in period.name else f"{period.name} ({year})"
+    new = Period(year=year, name=name, opens_on=_next_year(period.opens_on), deadline=_next_year(period.deadline),
+                 data_cutoff=_next_year(period.data_cutoff), requires_signed_scan=period.requires_signed_scan,
+                 carried_from=period, start_from_previous=start_from_previous)
+    _save(new, by=by, reason=f"Tạo từ kỳ “{period.name}”")
+    new.participants.set(period.participants.filter(is_active=True))
+    for pcs in period.criteria_sets.select_related("criteria_set", "block"):
+        PeriodCriteriaSet.objects.create(period=new, block=pcs.block, criteria_set=newest_version(pcs.criteria_set))
+    for assignment in period.reviewer_assignments.all():
+        ReviewerAssignment.objects.create(period=new, reviewer_id=assignment.reviewer_id, unit_id=assignment.unit_id,
+                                          block_id=assignment.block_id)
+    return new
+
+
+def newest_version(criteria_set):
+    """The active version of the same set if it is newer, else the set itself."""
+    newer = (CriteriaSet.objects.filter(code=criteria_set.code, status=CriteriaSet.Status.ACTIVE,
+                                        version__gt=criteria_set.version).order_by("-version").first())
+    return newer or criteria_set
 
 
 @transaction.atomic
@@ -247,6 +400,9 @@ def save_review(assessment, changes, versions, *, by):
     assessment = Assessment.objects.select_for_update().select_related("period", "unit__block").get(pk=assessment.pk)
     if not assessment.can("accept_review"):
         raise WorkflowError(f"Chỉ thẩm định được phiếu đã nộp; phiếu đang “{assessment.get_status_display()}”.")
+    for code, new in changes.items():
+        if new.get("reason"):
+            new["reason"] = _text(new["reason"], label=f"Lý do điều chỉnh tiêu chí {code}", limit=REASON_MAX)
     missing = [code for code, new in changes.items() if new.get("changed") and not (new.get("reason") or "").strip()]
     if missing:
         raise WorkflowError([f"Tiêu chí {code}: cần ghi lý do điều chỉnh" for code in missing])
@@ -309,8 +465,8 @@ def submit(assessment, *, by, now=None):
 
 @transaction.atomic
 def return_to_unit(assessment, *, by, reason):
-    if not reason.strip():
-        raise WorkflowError("Cần ghi nội dung đề nghị đơn vị giải trình khi trả lại phiếu.")
+    reason = _text(reason, label="Nội dung đề nghị giải trình", limit=REASON_MAX,
+                   empty_message="Cần ghi nội dung đề nghị đơn vị giải trình khi trả lại phiếu.")
     _move(assessment, "return_to_unit", by=by, reason=reason)
     assessment.save()
     Comment.objects.create(assessment=assessment, author=by, text=f"Trả lại phiếu: {reason}")
@@ -344,8 +500,8 @@ def approve_many(assessments, *, by):
 
 @transaction.atomic
 def unapprove(assessment, *, by, reason):
-    if not reason.strip():
-        raise WorkflowError("Cần ghi lý do huỷ phê duyệt.")
+    reason = _text(reason, label="Lý do huỷ phê duyệt", limit=REASON_MAX,
+                   empty_message="Cần ghi lý do huỷ phê duyệt.")
     _move(assessment, "unapprove", by=by, reason=f"Huỷ phê duyệt: {reason}")
     assessment.save()
     return assessment
@@ -354,8 +510,8 @@ def unapprove(assessment, *, by, reason):
 @transaction.atomic
 def reopen(assessment, *, by, reason, until):
     """An administrator gives one unit its form back, for a stated reason and a limited time."""
-    if not reason.strip():
-        raise WorkflowError("Cần ghi lý do mở lại phiếu.")
+    reason = _text(reason, label="Lý do mở lại phiếu", limit=REASON_MAX,
+                   empty_message="Cần ghi lý do mở lại phiếu.")
     if until <= timezone.now():
         raise WorkflowError("Thời hạn mở lại phải ở tương lai.")
     _move(assessment, "reopen", by=by, reason=f"Mở lại phiếu đến {timezone.localtime(until):%H:%M %d/%m/%Y}: {reason}")
@@ -368,13 +524,15 @@ def reopen(assessment, *, by, reason, until):
 # --- evidence files and clarifications -------------------------------------
 
 def check_upload(uploaded, *, kind):
-    """Size, and type by content: a file whose bytes are not what its name says is refused."""
-    name = uploaded.name
+    """Size (before reading), type by content (a file whose bytes are not what its name says is
+    refused) and active content (scripts, macros, polyglots)."""
+    name = clean_filename(uploaded.name)
     if uploaded.size > settings.EVIDENCE_MAX_BYTES:
-        raise WorkflowError(f"Tệp “{name}” dung lượng {vn(round(uploaded.size / 1048576, 1))} MB, vượt giới hạn "
+        raise WorkflowError(f"Tệp “{name}” dung lượng {megabytes(uploaded.size)} MB, vượt giới hạn "
                             f"{settings.EVIDENCE_MAX_BYTES // 1048576} MB.")
     if uploaded.size == 0:
         raise WorkflowError(f"Tệp “{name}” rỗng.")
+    uploaded.seek(0)
     head = uploaded.read(8192)
     uploaded.seek(0)
     detected = filetype.guess(head)
@@ -388,22 +546,38 @@ def check_upload(uploaded, *, kind):
     if SAME_TYPE_NAMES.get(suffix, suffix) != extension:
         raise WorkflowError(f"Tệp “{name}” có phần mở rộng .{suffix or '(không có)'} nhưng nội dung là "
                             f"{extension.upper()}: đổi tên cho đúng loại tệp rồi tải lên lại.")
+    data = b"".join(uploaded.chunks())
+    uploaded.seek(0)
+    try:
+        check_active_content(data, name, extension)
+    except UnsafeFile as exc:
+        raise WorkflowError(exc.messages) from exc
     return ALLOWED_TYPES[extension]
 
 
-@transaction.atomic
 def upload_evidence(assessment, uploaded, *, by, criterion=None, kind=EvidenceFile.Kind.EVIDENCE):
-    if not assessment.editable_by_unit():
-        raise WorkflowError(assessment.read_only_reason())
-    content_type = check_upload(uploaded, kind=kind)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    record = EvidenceFile(assessment=assessment, criterion=criterion, kind=kind, original_name=uploaded.name[:255],
-                          size=uploaded.size, content_type=content_type, sha256=digest.hexdigest(), uploaded_by=by)
-    record.file.save(record.sha256, uploaded, save=False)
-    _save(record, by=by, reason=f"Tải lên “{record.original_name}”")
+    """Store the file and its record together: if the record cannot be written (or the request
+    dies on the way), the stored bytes are removed again, so no orphan file stays behind."""
+    stored = None
+    try:
+        with transaction.atomic():
+            if not assessment.editable_by_unit():
+                raise WorkflowError(assessment.read_only_reason())
+            content_type = check_upload(uploaded, kind=kind)
+            digest = hashlib.sha256()
+            for chunk in uploaded.chunks():
+                digest.update(chunk)
+            uploaded.seek(0)
+            record = EvidenceFile(assessment=assessment, criterion=criterion, kind=kind,
+                                  original_name=clean_filename(uploaded.name), size=uploaded.size,
+                                  content_type=content_type, sha256=digest.hexdigest(), uploaded_by=by)
+            record.file.save(record.sha256, uploaded, save=False)
+            stored = record.file.name
+            _save(record, by=by, reason=f"Tải lên “{record.original_name}”")
+    except BaseException:
+        if stored:
+            record.file.storage.delete(stored)
+        raise
     return record
 
 
@@ -416,7 +590,5 @@ def remove_evidence(record, *, by):
 
 
 def add_comment(assessment, *, by, text, criterion=None):
-    text = text.strip()
-    if not text:
-        raise WorkflowError("Nội dung giải trình đang trống.")
-    return Comment.objects.create(assessment=assessment, criterion=criterion, author=by, text=text[:4000])
+    text = _text(text, label="Nội dung giải trình", limit=COMMENT_MAX, empty_message="Nội dung giải trình đang trống.")
+    return Comment.objects.create(assessment=assessment, criterion=criterion, author=by, text=text)

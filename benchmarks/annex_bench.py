@@ -27,6 +27,7 @@ def document(size):
 def measure(size, kind):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-secret")  # settings refuse to start without one
     import django
 
     django.setup()

@@ -56,6 +56,7 @@ def prepare(users):
     """Criteria, units, staff and an open period, written through the product's own verbs."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-secret")  # settings refuse to start without one
     import django
 
     django.setup()

@@ -27,11 +27,16 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG")
 
+# pytest sets PYTEST_VERSION: tests run without a production secret.
+RUNNING_TESTS = "PYTEST_VERSION" in os.environ
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("REQUIRE_SECRET_KEY", default=False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-    # Only for development, tests and the demo; production sets SECRET_KEY.
+    if not (DEBUG or RUNNING_TESTS):
+        raise ImproperlyConfigured(
+            "SECRET_KEY chưa được đặt: ứng dụng không chạy với khoá phát triển khi DEBUG tắt. "
+            "Đặt biến môi trường SECRET_KEY (xem docs/deploy.md), hoặc DEBUG=1 khi phát triển.")
+    # Only for development (DEBUG=1), tests and the demo.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
@@ -48,21 +53,36 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "simple_history",
+    "pgtrigger",
     "units",
     "criteria",
     "assessment",
     "reports",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "accounts",
+    "safety",
 ]
 
 MIDDLEWARE = [
+    # First: refuses oversized bodies, NUL bytes and floods of the verification page before anything reads them.
+    "safety.middleware.RequestLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.security.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.AbsoluteSessionLifetimeMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
@@ -107,11 +127,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The password policy (accounts/validators.py, Vietnamese messages).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.validators.CommonPasswordValidator"},
+    {"NAME": "accounts.validators.UserAttributeSimilarityValidator"},
 ]
 
 LANGUAGE_CODE = "vi"
@@ -123,6 +143,8 @@ USE_TZ = True
 # thousands separator, so it is set here).
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["config.formats"]
+# Vietnamese for third-party admin screens that ship without it (import-export, simple-history, axes).
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -151,10 +173,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# History is read in the admin, never restored (config.history_admin refuses the save too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# Imports read only CSV, TSV and inspected xlsx; exports escape formula-like text (safety/exchange.py).
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "safety.exchange.UploadTempStorage"
 
 LOGGING = {
     "version": 1,
@@ -168,4 +193,107 @@ LOGGING = {
 SEAL_PKCS12_PATH = os.environ.get("SEAL_PKCS12_PATH", "")
 SEAL_PKCS12_PASSPHRASE = os.environ.get("SEAL_PKCS12_PASSPHRASE", "")
 SIGNATURE_TRUST_ROOTS = [p for p in os.environ.get("SIGNATURE_TRUST_ROOTS", "").split(",") if p]
+# Signature trust (TT 15/2025/TT-BKHCN): a directory of trusted root certificates (*.pem, *.crt,
+# *.cer, *.der) and revocation lists (*.crl) the administrator replaces as files; whether to fetch
+# CRL/OCSP over the network; and whether an upload whose signer is not trusted is refused.
+SIGNATURE_TRUST_DIR = os.environ.get("SIGNATURE_TRUST_DIR", "")
+SIGNATURE_FETCH_REVOCATION = env_bool("SIGNATURE_FETCH_REVOCATION", default=True)
+SIGNATURE_REQUIRE_TRUSTED = env_bool("SIGNATURE_REQUIRE_TRUSTED")
 SIGNED_PDF_MAX_BYTES = int(os.environ.get("SIGNED_PDF_MAX_MB", "30")) * 1024 * 1024
+
+# --- Accounts, security log and production hardening (accounts/, docs/deploy.md) ---------------
+# Two-factor authentication (django-otp): required for reviewers, leaders and administrators
+# when REQUIRE_2FA=1, optional for unit staff.
+REQUIRE_2FA = env_bool("REQUIRE_2FA")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Đánh giá CNTT")
+# A session ends this many seconds after its login however active it is (the idle limit is
+# SESSION_COOKIE_AGE).
+SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(12 * 3600)))
+
+# Lock-out: AXES_FAILURE_LIMIT per account from one address, AXES_ADDRESS_FAILURE_LIMIT for all
+# accounts together from one address (password spraying), AXES_ACCOUNT_FAILURE_LIMIT for one
+# account from all addresses together.
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "10"))
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+# Number of reverse proxies (nginx) in front of gunicorn: the client address is read from
+# X-Forwarded-For that many places from the right, and X-Forwarded-Proto tells HTTPS.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS: redirect, HSTS, Secure cookies with the __Host- prefix (bound to this host, path /).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files;
+# style attributes (indentation of criteria rows) are allowed. The one hash is django-import-export's
+# inline "select all" handler of its export page (onchange="onSelectToggleChange(event)").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-hashes'", "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Static files: WhiteNoise serves what `manage.py collectstatic` gathered in STATIC_ROOT, with
+# hashed names (cached for a year) and gzip/brotli copies.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
+}
+
+# Outgoing e-mail (password reset). Without EMAIL_HOST, messages are printed to the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khong-tra-loi@localhost")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+
+# The security log is also written to the application log as one JSON object per line.
+LOGGING.setdefault("loggers", {})["security"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+
+# --- Hostile input (safety app): request-body limits, verification-page rate limit, temp files ---
+# Every request body is capped (413 beyond); uploads of files are capped per path prefix.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_MB", "2")) * 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/phieu/": 32 * 1024 * 1024,          # evidence files (20 MB) and offline workbooks, with form overhead
+    "/ky-danh-gia/": 12 * 1024 * 1024,    # the period-wide workbook
+    "/cong-bo/": 32 * 1024 * 1024,        # signed annexes
+    "/xac-minh/": 32 * 1024 * 1024,       # a copy of an annex to check
+    "/quan-tri/": 12 * 1024 * 1024,       # import-export files
+}
+VERIFY_PATH = "/xac-minh/"
+VERIFY_RATE_LIMIT = int(os.environ.get("VERIFY_RATE_LIMIT", "30"))
+VERIFY_RATE_WINDOW = int(os.environ.get("VERIFY_RATE_WINDOW", "60"))
+BULK_MAX_BYTES = int(os.environ.get("BULK_MAX_MB", "10")) * 1024 * 1024
+# Temporary uploads go to a folder of their own, so those of a killed request can be found and removed
+# (manage.py remove_stale_files).
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "upload-tmp"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# History reasons are text (a reviewer's reason has no 100-character limit); see safety/text.py for the limits.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# Imported xlsx files are parsed with defusedxml (openpyxl uses it when installed).

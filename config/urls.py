@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessment import views as assessment_views
@@ -10,8 +9,7 @@ admin.site.index_title = "Quản trị"
 
 urlpatterns = [
     path("", assessment_views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("quan-tri/", admin.site.urls),
     path("tieu-chi/", include("criteria.urls")),
     path("", include("assessment.urls")),

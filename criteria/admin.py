@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
+from safety.exchange import SafeImportAdminMixin
+
 from .document import DocumentError, parse_document
 from .models import Band, CriteriaSet, Criterion, EvidenceField
 from .resources import CriterionResource
@@ -128,7 +130,7 @@ class CriterionForm(forms.ModelForm):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(FrozenReadOnlyMixin, ImportExportMixin, admin.ModelAdmin):
+class CriterionAdmin(SafeImportAdminMixin, FrozenReadOnlyMixin, ImportExportMixin, admin.ModelAdmin):
     form = CriterionForm
     resource_classes = [CriterionResource]
     list_display = ("code", "short_title", "max_points", "applies_to", "rule_kind", "criteria_set")

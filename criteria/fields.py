@@ -343,24 +343,49 @@ def stored_value(value):
 
 
 def display(fld, value):
-    """A stored value as people read it; "(trống)" when there is none."""
+    """A stored value as people read it; "(trống)" when there is none; as stored if it no longer reads."""
     if value is None or value == "":
         return "(trống)"
-    return kind_of(fld).display(fld, value)
+    try:
+        return kind_of(fld).display(fld, value)
+    except (NumberFormatError, ArithmeticError, ValueError, TypeError):
+        return str(value)
 
 
 def form_value(fld, value):
     """A stored value as its form input shows it (the way the user typed it)."""
     if value is None:
         return ""
-    return kind_of(fld).form_value(fld, value)
+    try:
+        return kind_of(fld).form_value(fld, value)
+    except (NumberFormatError, ArithmeticError, ValueError, TypeError):
+        return str(value)
 
 
 def cell_value(fld, value):
-    """A stored value as the value of its Excel cell (a number cell for numbers, a date cell for dates)."""
+    """A stored value as the value of its Excel cell (a number cell for numbers, a date cell for dates).
+
+    A value stored before the ranges existed (a 310-digit figure, text that is no number) is
+    written as text rather than breaking the download for everyone."""
     if value in (None, ""):
         return None
-    return kind_of(fld).cell_value(fld, value)
+    try:
+        shown = kind_of(fld).cell_value(fld, value)
+    except (NumberFormatError, ArithmeticError, ValueError, TypeError):
+        return str(value)
+    if isinstance(shown, int | float) and not isinstance(shown, bool) and not abs(shown) < EXCEL_MAX:
+        return _stored_as_text(value)
+    return shown
+
+
+EXCEL_MAX = 10**15  # a spreadsheet cell holds 15 significant digits
+
+
+def _stored_as_text(value):
+    try:
+        return vn(parse_number(value))
+    except (NumberFormatError, ArithmeticError, ValueError, TypeError):
+        return str(value)
 
 
 def from_cell(fld, value):

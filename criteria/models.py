@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from config import appendonly
 from units.models import Block
 
 from .document import parse_document
@@ -285,3 +286,33 @@ def jsonable(value):
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
+
+
+class CriteriaSetRevision(models.Model):
+    """One saved change to a criteria set made in the browser editor: who, when, what (in words)
+    and the whole text form after it, so any earlier state can be read and compared."""
+
+    criteria_set = models.ForeignKey(CriteriaSet, verbose_name="bộ tiêu chí", on_delete=models.PROTECT,
+                                     related_name="revisions")
+    number = models.PositiveIntegerField("lần sửa")
+    changed_by = models.ForeignKey("auth.User", verbose_name="người sửa", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    changed_at = models.DateTimeField("lúc", default=timezone.now)
+    summary = models.CharField("nội dung thay đổi", max_length=500)
+    text = models.TextField("văn bản bộ tiêu chí sau khi sửa")
+
+    class Meta:
+        ordering = ["criteria_set", "-number"]
+        verbose_name = "lần sửa bộ tiêu chí"
+        verbose_name_plural = "lịch sử sửa bộ tiêu chí"
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "number"], name="criteriaset_revision_unique",
+                                    violation_error_message="Lần sửa này đã được ghi."),
+        ]
+
+    def __str__(self):
+        return f"{self.criteria_set} — lần {self.number}: {self.summary}"
+
+
+# The edit history is kept like every other history: the database refuses to change or delete it.
+appendonly.protect(CriteriaSetRevision)

@@ -8,6 +8,8 @@ import json
 
 from import_export import fields, resources, widgets
 
+from safety.exchange import SafeExportMixin
+
 from .models import CriteriaSet, Criterion
 
 
@@ -24,7 +26,7 @@ class JSONWidget(widgets.Widget):
         return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-class CriterionResource(resources.ModelResource):
+class CriterionResource(SafeExportMixin, resources.ModelResource):
     set_code = fields.Field(column_name="Bộ tiêu chí", attribute="criteria_set__code", readonly=True)
     set_version = fields.Field(column_name="Phiên bản", attribute="criteria_set__version", readonly=True)
     code = fields.Field("code", column_name="Mã tiêu chí")

@@ -1,18 +1,31 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history_admin import ReadOnlyHistoryAdmin
 
 from .models import IssuingProfile, Publication, Remarks
 
 
 @admin.register(IssuingProfile)
-class IssuingProfileAdmin(SimpleHistoryAdmin):
+class IssuingProfileAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "issuing_body", "signer_name", "signer_title", "is_default")
 
 
 @admin.register(Remarks)
-class RemarksAdmin(SimpleHistoryAdmin):
+class RemarksAdmin(ReadOnlyHistoryAdmin):
+    """Read-only: remarks are written by the assigned reviewer or a leader on the results page,
+    not by an administrator."""
+
     list_display = ("assessment", "edited_by", "edited_at")
-    readonly_fields = ("edited_by", "edited_at")
+    readonly_fields = ("assessment", "strengths", "weaknesses", "edited_by", "edited_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Publication)

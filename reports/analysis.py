@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from criteria.numbers import vn
 from criteria.ranking import assign_ranks
+from units.naming import sort_key
 
 FIGURE_NAMES = {"total": "Tổng điểm", "index": "Chỉ số", "mean": "Điểm đánh giá"}
 
@@ -58,7 +59,7 @@ def rank_block(rows, group_codes):
         if row["voluntary"]:
             row["rank"] = None
             row["group_ranks"] = {}
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["unit_name"]))
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, sort_key(r["unit_name"])))
     return rows
 
 

@@ -5,12 +5,16 @@ and the immutable published annexes.
 """
 
 import hashlib
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from config import appendonly
+from config.chain import ChainedHistory
 
 
 class IssuingProfile(models.Model):
@@ -37,7 +41,7 @@ class IssuingProfile(models.Model):
     signer_name = models.CharField("họ tên người ký", max_length=200)
     recipients = models.TextField("nơi nhận", help_text="Mỗi dòng một nơi nhận, ví dụ: - UBND tỉnh (b/c);")
     is_default = models.BooleanField("dùng mặc định", default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         verbose_name = "cơ quan ban hành, người ký"
@@ -67,7 +71,7 @@ class Remarks(models.Model):
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người sửa", null=True,
                                   on_delete=models.PROTECT, related_name="+")
     edited_at = models.DateTimeField("sửa lúc", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ChainedHistory])
 
     class Meta:
         verbose_name = "nhận xét đơn vị"
@@ -86,8 +90,10 @@ class Publication(models.Model):
     """A published annex: a frozen snapshot of every row and score, with its hash, the PDF and
     Excel rendered from it once, and (later) the signed PDF exactly as uploaded or sealed.
 
-    Nothing here changes after creation except attaching the signature once. A correction is a
-    new Publication that names the one it supersedes.
+    The database refuses any change (config.appendonly) except attaching the signature:
+    once, or again while the attached one does not chain to a trusted root. A correction is
+    a new Publication that names the one it supersedes. Publications form one hash chain
+    per installation: ``chain_prev`` is the ``chain_hash`` of the one published before.
     """
 
     period = models.ForeignKey("assessment.Period", verbose_name="kỳ đánh giá", on_delete=models.PROTECT,
@@ -101,8 +107,12 @@ class Publication(models.Model):
     pdf = models.BinaryField("phụ lục PDF")
     pdf_sha256 = models.CharField("mã băm PDF", max_length=64, db_index=True)
     xlsx = models.BinaryField("phụ lục Excel")
+    xlsx_sha256 = models.CharField("mã băm tệp Excel", max_length=64, blank=True)
+    chain_prev = models.CharField("mã chuỗi của bản công bố trước", max_length=64, blank=True, unique=True)
+    chain_hash = models.CharField("mã chuỗi", max_length=64, blank=True)
     signed_pdf = models.BinaryField("bản PDF đã ký", null=True, blank=True)
     signed_sha256 = models.CharField("mã băm bản đã ký", max_length=64, blank=True, db_index=True)
+    signed_trusted = models.BooleanField("chữ ký thuộc nguồn tin cậy", default=False)
     signature = models.JSONField("thông tin chữ ký", null=True, blank=True)
     signed_at = models.DateTimeField("ký lúc", null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người đưa bản ký", null=True, blank=True,
@@ -113,7 +123,7 @@ class Publication(models.Model):
 
     objects = PublicationQuerySet.as_manager()
 
-    FROZEN = ("period_id", "version", "supersedes_id", "document", "content_hash", "pdf", "pdf_sha256", "xlsx")
+    SIGNATURE_FIELDS = ("signed_pdf", "signed_sha256", "signed_trusted", "signature", "signed_at", "signed_by")
 
     class Meta:
         ordering = ["period", "-version"]
@@ -128,19 +138,52 @@ class Publication(models.Model):
         return f"{self.period} — lần {self.version}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            stored = Publication.objects.filter(pk=self.pk).values(*self.FROZEN, "signed_sha256").first()
+        """A new publication joins the chain; a stored one may only receive its signature (the
+        database refuses anything else anyway; this says it in words)."""
+        if self.pk is None:
+            with transaction.atomic():
+                self.xlsx_sha256 = sha256(self.xlsx or b"")
+                last = Publication.objects.select_for_update().order_by("-pk").first()
+                self.chain_prev = last.chain_hash if last else ""
+                self.chain_hash = self.compute_chain_hash()
+                super().save(*args, **kwargs)
+            return
+        else:
+            stored = Publication.objects.filter(pk=self.pk).values(*self.FROZEN, "signed_sha256", "signed_trusted").first()
             changed = [f for f in self.FROZEN if _plain(stored[f]) != _plain(getattr(self, f))]
-            if stored["signed_sha256"] and self.signed_sha256 != stored["signed_sha256"]:
+            if stored["signed_sha256"] and stored["signed_trusted"] and self.signed_sha256 != stored["signed_sha256"]:
                 changed.append("signed_pdf")
             if changed:
                 raise ValidationError(f"Phụ lục đã công bố không sửa được ({', '.join(changed)}); "
                                       "cần sửa thì công bố bản đính chính.")
         super().save(*args, **kwargs)
 
+    def compute_chain_hash(self):
+        return chain_digest(self)
+
     @property
     def number(self):
         return self.document["meta"]["number"]
+
+
+Publication.FROZEN = tuple(f.attname for f in Publication._meta.concrete_fields
+                           if f.name not in ("id", *Publication.SIGNATURE_FIELDS))
+
+# Append-only in the database; the signature columns change only while no trusted signature is attached.
+appendonly.protect(Publication, mutable=Publication.SIGNATURE_FIELDS,
+                   mutable_while="OLD.\"signed_sha256\" = '' OR NOT OLD.\"signed_trusted\"")
+appendonly.protect(Remarks.history.model)
+appendonly.protect(IssuingProfile.history.model)
+
+
+def chain_digest(publication):
+    """What the publication chain hashes: identity, every stored file's hash and the predecessor's
+    chain hash. A plain function so that a migration's state model can use it too."""
+    values = {"period": publication.period_id, "version": publication.version,
+              "supersedes": publication.supersedes_id, "content_hash": publication.content_hash,
+              "pdf_sha256": publication.pdf_sha256, "xlsx_sha256": publication.xlsx_sha256,
+              "published_by": publication.published_by_id, "chain_prev": publication.chain_prev}
+    return sha256(json.dumps(values, sort_keys=True).encode())
 
 
 def _plain(value):

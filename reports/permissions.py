@@ -26,5 +26,8 @@ def get_unit_for(user, code):
     for anyone else the unit does not exist (404)."""
     unit = get_object_or_404(Unit.objects.select_related("block"), code=code)
     if not user.has_perm("reports.view_unit", unit):
+        from accounts.security import refused
+
+        refused(user, "đơn vị", unit.code)
         raise Http404("Không tìm thấy đơn vị.")
     return unit

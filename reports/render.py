@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from criteria.numbers import fixed
+from safety.formulas import neutralize_workbook, text_cell
 
 from .formats import decree_date, short_date
 
@@ -51,10 +52,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 def put_cell(cell, value):
     """Write a value; text stays text. openpyxl stores a string that starts with '=' as a formula,
     and a spreadsheet would run it: a remark typed as "=HYPERLINK(…)" must show, not execute."""
-    cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
-    return cell
+    return text_cell(cell, value)
 
 
 def render_xlsx(document, digest):
@@ -139,6 +137,7 @@ def render_xlsx(document, digest):
         sheet.freeze_panes = sheet.cell(row=top + 2, column=3)
     workbook.properties.creator = meta["issuing_body"]
     workbook.properties.title = meta["title"]
+    neutralize_workbook(workbook)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from asn1crypto import pem, x509
+from asn1crypto import crl, pem, x509
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -30,31 +30,121 @@ class SignatureProblem(ValidationError):
     """Why an uploaded file is not accepted as the signed annex, in Vietnamese (``.messages``)."""
 
 
+class Revocation:
+    GOOD = "good"          # revocation information found and the certificate is not revoked
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"    # no revocation information could be obtained (offline, no CRL/OCSP)
+
+
+VERDICTS = {
+    "valid": "Chữ ký số hợp lệ: còn nguyên vẹn, chứng thư do nguồn tin cậy đã cấu hình cấp và chưa bị thu hồi.",
+    "untrusted": "Không xác định được nguồn tin cậy: chữ ký còn nguyên vẹn nhưng chứng thư của người ký không "
+                 "thuộc chuỗi tin cậy đã cấu hình (có thể là chứng thư tự tạo), nên chưa thể biết ai đã ký.",
+    "revocation_unknown": "Chưa kết luận được: chứng thư do nguồn tin cậy cấp nhưng không xác định được tình trạng "
+                          "thu hồi (không lấy được danh sách thu hồi hoặc OCSP).",
+    "revoked": "Chứng thư của người ký đã bị thu hồi: chữ ký không có giá trị.",
+    "broken": "Chữ ký không còn nguyên vẹn: nội dung đã bị sửa sau khi ký.",
+}
+
+
 @dataclass
 class SignatureReport:
+    """What a signature check established. ``valid`` only when everything is: intact, whole
+    file, a chain to a configured trust root and revocation checked (TT 15/2025/TT-BKHCN:
+    what cannot be established is UNKNOWN, never VALID)."""
+
     signer: str
     signed_at: str
     intact: bool
     trusted: bool
     whole_file: bool
+    revocation: str = Revocation.UNKNOWN
     problems: list = field(default_factory=list)
+
+    @property
+    def valid(self):
+        return self.intact and self.whole_file and self.trusted and self.revocation == Revocation.GOOD
+
+    @property
+    def verdict(self):
+        if not (self.intact and self.whole_file):
+            return "broken"
+        if self.revocation == Revocation.REVOKED:
+            return "revoked"
+        if not self.trusted:
+            return "untrusted"
+        return "valid" if self.valid else "revocation_unknown"
+
+    @property
+    def verdict_text(self):
+        return VERDICTS[self.verdict]
 
     def as_dict(self):
         return {"signer": self.signer, "signed_at": self.signed_at, "intact": self.intact,
-                "trusted": self.trusted, "whole_file": self.whole_file}
+                "trusted": self.trusted, "whole_file": self.whole_file, "revocation": self.revocation,
+                "verdict": self.verdict}
+
+
+CERTIFICATE_SUFFIXES = {".pem", ".crt", ".cer", ".der"}
+
+
+def _trust_files():
+    """The files of SIGNATURE_TRUST_ROOTS (files or directories) and SIGNATURE_TRUST_DIR: an
+    administrator replaces a root (the national root was re-keyed in 11/2025) by replacing a file."""
+    paths = [Path(p) for p in settings.SIGNATURE_TRUST_ROOTS]
+    if settings.SIGNATURE_TRUST_DIR:
+        paths.append(Path(settings.SIGNATURE_TRUST_DIR))
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.is_file())
+        elif path.is_file():
+            files.append(path)
+    return files
+
+
+def _load(data, kind):
+    if pem.detect(data):
+        return [kind.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
+    return [kind.load(data)]
 
 
 def trust_roots():
-    """Certificates the administrator trusts (SIGNATURE_TRUST_ROOTS: PEM/DER files), e.g. the
-    national CA of public-service signatures. Without them a signature can be intact but not trusted."""
+    """Certificates the administrator trusts (PEM/DER files), e.g. the national root CA of
+    public-service signatures. Without them a signature can be intact but never trusted."""
     roots = []
-    for path in settings.SIGNATURE_TRUST_ROOTS:
-        data = Path(path).read_bytes()
-        if pem.detect(data):
-            roots += [x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
-        else:
-            roots.append(x509.Certificate.load(data))
+    for path in _trust_files():
+        if path.suffix.lower() in CERTIFICATE_SUFFIXES or path in map(Path, settings.SIGNATURE_TRUST_ROOTS):
+            try:
+                roots += _load(path.read_bytes(), x509.Certificate)
+            except ValueError as exc:
+                raise SignatureProblem(f"Tệp chứng thư gốc “{path.name}” không đọc được: {exc}") from exc
     return roots
+
+
+def revocation_lists():
+    """CRL files (*.crl) placed beside the trust roots, for checking revocation without a network."""
+    lists = []
+    for path in _trust_files():
+        if path.suffix.lower() == ".crl":
+            try:
+                lists += _load(path.read_bytes(), crl.CertificateList)
+            except ValueError as exc:
+                raise SignatureProblem(f"Danh sách thu hồi “{path.name}” không đọc được: {exc}") from exc
+    return lists
+
+
+def _revocation(signature, roots):
+    """Check revocation, requiring revocation information: found and good, revoked, or unknown."""
+    context = ValidationContext(trust_roots=roots, crls=revocation_lists(),
+                                allow_fetching=settings.SIGNATURE_FETCH_REVOCATION, revocation_mode="require")
+    try:
+        status = validate_pdf_signature(signature, signer_validation_context=context)
+    except Exception:  # a fetch or parse failure: revocation could not be established
+        return Revocation.UNKNOWN
+    if status.revoked:
+        return Revocation.REVOKED
+    return Revocation.GOOD if status.trusted else Revocation.UNKNOWN
 
 
 def inspect(data, *, extra_roots=()):
@@ -67,19 +157,35 @@ def inspect(data, *, extra_roots=()):
     if not signatures:
         raise SignatureProblem("Tệp không có chữ ký số.")
     signature = signatures[-1]
-    context = ValidationContext(trust_roots=[*trust_roots(), *extra_roots], allow_fetching=False)
+    roots = [*trust_roots(), *extra_roots]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
     status = validate_pdf_signature(signature, signer_validation_context=context)
     certificate = status.signing_cert
     signer = certificate.subject.human_friendly if certificate is not None else ""
     when = status.signer_reported_dt.isoformat() if status.signer_reported_dt else ""
     report = SignatureReport(signer=signer, signed_at=when, intact=bool(status.intact and status.valid),
-                             trusted=bool(status.trusted),
+                             trusted=bool(roots) and bool(status.trusted),
                              whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
+    if status.revoked:
+        report.revocation = Revocation.REVOKED
+    elif report.trusted:
+        report.revocation = _revocation(signature, roots)
     if not report.intact:
         report.problems.append("Chữ ký không còn nguyên vẹn: nội dung đã bị sửa sau khi ký.")
     if not report.whole_file:
         report.problems.append("Chữ ký không bao trùm toàn bộ tệp: có nội dung được thêm sau chữ ký.")
+    if report.revocation == Revocation.REVOKED:
+        report.problems.append("Chứng thư của người ký đã bị thu hồi.")
     return reader, signature, report
+
+
+def describe(data):
+    """The signature of stored signed bytes, checked now against the trust roots configured now."""
+    try:
+        return inspect(bytes(data))[2]
+    except SignatureProblem as exc:
+        return SignatureReport(signer="", signed_at="", intact=False, trusted=False, whole_file=False,
+                               problems=exc.messages)
 
 
 def verify_signed(published_pdf, data, *, extra_roots=()):

@@ -8,10 +8,10 @@ PDF and Excel are rendered from the document alone, once, at publication.
 import json
 import unicodedata
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessment.models import Assessment
+from assessment.models import Assessment, Period
 from assessment.sheet import AnswerSheet
 from assessment.workflow import WorkflowError
 from criteria.numbers import fixed, plain
@@ -114,19 +114,30 @@ def build_document(period, profile, *, number, date, title="", supersedes=None, 
     }
 
 
+class PublishConflict(WorkflowError):
+    """Another publication was written at the same moment; nothing of this one was stored."""
+
+
 @transaction.atomic
 def publish(period, profile, *, by, number, date, title="", reason=""):
-    """Freeze the period's approved results as a new publication version (a correction when one exists)."""
+    """Freeze the period's approved results as a new publication version (a correction when one exists).
+
+    The period row is locked first, so concurrent publications of a period run one after the
+    other (the second sees the first and is told so); the period's forms are locked too, so the
+    pending count and the rows are read from one unchanging state."""
     from .render import render_pdf, render_xlsx
 
-    pending = period.assessments.exclude(status=Assessment.Status.APPROVED).count()
-    if not period.assessments.filter(status=Assessment.Status.APPROVED).exists():
+    list(Period.objects.select_for_update().filter(pk=period.pk).values_list("pk", flat=True))
+    statuses = list(Assessment.objects.select_for_update().filter(period=period).values_list("status", flat=True))
+    pending = sum(status != Assessment.Status.APPROVED for status in statuses)
+    if Assessment.Status.APPROVED not in statuses:
         raise WorkflowError("Chưa có phiếu nào được phê duyệt; chưa công bố được.")
     if not (number or "").strip():
         raise WorkflowError("Cần nhập số văn bản công bố.")
-    previous = Publication.objects.select_for_update().filter(period=period).order_by("-version").first()
+    previous = Publication.objects.filter(period=period).order_by("-version").first()
     if previous is not None and not reason.strip():
-        raise WorkflowError(f"Kỳ này đã công bố (lần {previous.version}); bản đính chính cần ghi lý do.")
+        raise WorkflowError(f"Kỳ này đã công bố (lần {previous.version}, số {previous.number}); "
+                            "bản đính chính cần ghi lý do.")
     document = build_document(period, profile, number=number, date=date, title=title,
                               supersedes=previous, reason=reason)
     document["pending"] = pending
@@ -135,10 +146,17 @@ def publish(period, profile, *, by, number, date, title="", reason=""):
             previous.document["meta"] == document["meta"]:
         raise WorkflowError("Nội dung không khác bản đã công bố; không cần bản đính chính.")
     pdf = render_pdf(document, digest)
-    publication = Publication.objects.create(
+    xlsx = render_xlsx(document, digest)
+    publication = Publication(
         period=period, version=(previous.version + 1) if previous else 1, supersedes=previous,
         correction_reason=reason, document=document, content_hash=digest, pdf=pdf, pdf_sha256=sha256(pdf),
-        xlsx=render_xlsx(document, digest), published_by=by)
+        xlsx=xlsx, published_by=by)
+    try:  # saving links it to the chain
+        with transaction.atomic():
+            publication.save()
+    except IntegrityError as exc:  # another period's publication took the same place in the chain
+        raise PublishConflict("Một phụ lục khác vừa được công bố cùng lúc; chưa công bố được bản này, "
+                              "hãy bấm công bố lại.") from exc
     return publication
 
 
@@ -157,12 +175,13 @@ def save_remarks(assessment, *, by, strengths, weaknesses):
 
 @transaction.atomic
 def store_signed(publication, data, report, *, by):
-    """Keep the signed copy of an annex and what its signature check found. A publication has one
-    signed copy: it cannot be replaced."""
+    """Keep the signed copy of an annex and what its signature check found. A signature of a
+    trusted source is final; one of unknown trust may be replaced by a better one."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    if publication.signed_sha256:
+    if publication.signed_sha256 and publication.signed_trusted:
         raise WorkflowError("Phụ lục này đã có bản ký; bản đã ký không thay được.")
     publication.signed_pdf, publication.signed_sha256 = data, sha256(data)
+    publication.signed_trusted = report.trusted
     publication.signature, publication.signed_at, publication.signed_by = report.as_dict(), timezone.now(), by
-    publication.save()
+    publication.save(update_fields=Publication.SIGNATURE_FIELDS)
     return publication

@@ -11,6 +11,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from safety.formulas import neutralize_workbook
 from units.models import lineage
 
 from .models import Publication
@@ -63,6 +64,7 @@ def trend_xlsx(unit, rows):
         sheet.cell(row=sheet.max_row, column=8).number_format = "0.0"
     for column, width in zip("ABCDEFGHIJKL", (7, 40, 18, 26, 34, 16, 10, 12, 10, 7, 10, 40), strict=True):
         sheet.column_dimensions[column].width = width
+    neutralize_workbook(book)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cong-bo/<int:pk>/tai-ban-ky/", views.upload_signed, name="upload_signed"),
     path("cong-bo/<int:pk>/ky-so/", views.seal, name="seal"),
     path("xac-minh/", views.verify, name="verify"),
+    path("tieu-chi/<slug:code>/v<int:version>/anh-huong/", views.impact, name="impact"),
     path("don-vi/<str:code>/", views.unit_results, name="unit"),
     path("don-vi/<str:code>/ket-qua.xlsx", views.unit_results_xlsx, name="unit_xlsx"),
 ]

@@ -1,6 +1,8 @@
 """Results, dashboard, publication, signing and verification pages. Thin: the work is in
 analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
 
+import hashlib
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,14 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from assessment.models import Assessment, Period
 from assessment.permissions import get_assessment_for
 from assessment.workflow import WorkflowError
+from safety import text as safe_text
 
-from . import charts, signing
+from . import charts, integrity, signing
 from .analysis import summary
 from .forms import PublishForm, RemarksForm, ResultsForm, SignedUploadForm, WhatIfForm
 from .models import IssuingProfile, Publication, sha256
@@ -66,7 +70,7 @@ def remarks(request, assessment_pk):
     form = RemarksForm(request.POST)
     if not form.is_valid():
         for message in form.error_messages():
-            messages.error(request, message)
+            messages.error(request, f"{assessment.unit.name}: {message} Nhận xét chưa được lưu.")
         return redirect("reports:results", assessment.period_id)
     save_remarks(assessment, by=request.user, **form.cleaned_data)
     messages.success(request, f"Đã lưu nhận xét cho {assessment.unit.name}.")
@@ -127,7 +131,8 @@ def publication(request, pk):
     item = _publication_for(request, pk)
     return render(request, "reports/publication.html", {
         "publication": item, "superseded_by": getattr(item, "superseded_by", None),
-        "can_sign": request.user.has_perm("reports.sign") and not item.signed_sha256,
+        "can_sign": request.user.has_perm("reports.sign") and not _already_signed(item),
+        "signature_report": signing.describe(item.signed_pdf) if item.signed_sha256 else None,
         "seal_configured": bool(settings.SEAL_PKCS12_PATH),
     })
 
@@ -150,6 +155,19 @@ def download(request, pk, kind):
     return response
 
 
+def _signature_refusal(item, report):
+    """Why a checked signature is still not stored, or ''."""
+    if settings.SIGNATURE_REQUIRE_TRUSTED and not report.trusted:
+        return ("không xác định được nguồn tin cậy của chứng thư người ký (không thuộc chuỗi tin cậy đã cấu hình); "
+                "hệ thống yêu cầu chữ ký thuộc nguồn tin cậy nên chưa nhận tệp.")
+    return ""
+
+
+def _already_signed(item):
+    """A trusted signature is final; an untrusted one may be replaced by a better one."""
+    return bool(item.signed_sha256 and item.signed_trusted)
+
+
 @login_required
 @require_POST
 def upload_signed(request, pk):
@@ -157,27 +175,33 @@ def upload_signed(request, pk):
     _require(request, "reports.sign")
     form = SignedUploadForm(request.POST, request.FILES)
     uploaded = form.cleaned_data.get("file") if form.is_valid() else None
-    if item.signed_sha256:
+    if _already_signed(item):
         messages.error(request, "Phụ lục này đã có bản ký; bản đã ký không thay được.")
     elif uploaded is None:
         messages.error(request, "Chưa chọn tệp PDF đã ký.")
     elif uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
-        messages.error(request, f"Tệp “{uploaded.name}” quá lớn.")
+        messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” quá lớn.")
     else:
         data = uploaded.read()
         try:
             report = signing.verify_signed(item.pdf, data)
         except signing.SignatureProblem as exc:
             for problem in exc.messages:
-                messages.error(request, f"Tệp “{uploaded.name}”: {problem}")
+                messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}”: {problem}")
         else:
-            try:
-                store_signed(item, data, report, by=request.user)
-            except WorkflowError as exc:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("reports:publication", item.pk)
-            messages.success(request, f"Đã nhận bản ký của {report.signer or 'người ký'}"
-                             + ("" if report.trusted else " (chứng thư chưa nằm trong danh sách tin cậy đã cấu hình)"))
+            refusal = _signature_refusal(item, report)
+            if refusal:
+                messages.error(request, f"Tệp “{uploaded.name}”: {refusal}")
+            else:
+                replaced = bool(item.signed_sha256)
+                try:
+                    store_signed(item, data, report, by=request.user)
+                except WorkflowError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("reports:publication", item.pk)
+                messages.success(request, f"Đã nhận bản ký của {report.signer or 'người ký'}"
+                                 + (" (thay bản ký trước)" if replaced else "") + ". " + report.verdict_text
+                                 + ("" if report.trusted else " Có thể tải lên bản ký khác để thay."))
     return redirect("reports:publication", item.pk)
 
 
@@ -186,32 +210,42 @@ def upload_signed(request, pk):
 def seal(request, pk):
     item = _publication_for(request, pk)
     _require(request, "reports.sign")
-    if item.signed_sha256:
+    if _already_signed(item):
         messages.error(request, "Phụ lục này đã có bản ký.")
         return redirect("reports:publication", item.pk)
     try:
         data = signing.seal(item.pdf, location=item.document["meta"]["place"])
-        report = signing.verify_signed(item.pdf, data, extra_roots=signing.seal_certificates())
+        report = signing.verify_signed(item.pdf, data)
     except signing.SignatureProblem as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        try:
-            store_signed(item, data, report, by=request.user)
-            messages.success(request, "Đã ký số bằng chứng thư của cơ quan.")
-        except WorkflowError as exc:
-            messages.error(request, " ".join(exc.messages))
+        refusal = _signature_refusal(item, report)
+        if refusal:
+            messages.error(request, f"Chứng thư của cơ quan: {refusal}")
+        else:
+            try:
+                store_signed(item, data, report, by=request.user)
+                messages.success(request, "Đã ký số bằng chứng thư của cơ quan. " + report.verdict_text)
+            except WorkflowError as exc:
+                messages.error(request, " ".join(exc.messages))
     return redirect("reports:publication", item.pk)
 
 
 def verify(request):
     """Anyone may check a copy: upload the PDF or type its SHA-256."""
-    result, digest = None, (request.GET.get("ma") or "").strip().lower()
+    result, digest = None, safe_text.plain_parameter(request.GET.get("ma"), limit=200).lower()
+    if digest and not re.fullmatch(r"[0-9a-f]{64}", digest):
+        messages.error(request, f"“{digest[:70]}” không phải mã SHA-256 (64 chữ số thập lục phân 0–9, a–f).")
+        digest = ""
     if request.method == "POST" and request.FILES.get("file"):
         uploaded = request.FILES["file"]
         if uploaded.size > settings.SIGNED_PDF_MAX_BYTES:
-            messages.error(request, f"Tệp “{uploaded.name}” quá lớn để là một phụ lục.")
+            messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” quá lớn để là một phụ lục.")
         else:
-            digest = sha256(uploaded.read())
+            hasher = hashlib.sha256()
+            for chunk in uploaded.chunks():
+                hasher.update(chunk)
+            digest = hasher.hexdigest()
     if digest:
         item = (Publication.objects.filter(pdf_sha256=digest).first()
                 or Publication.objects.filter(signed_sha256=digest).first()
@@ -219,6 +253,11 @@ def verify(request):
         result = {"digest": digest, "publication": item,
                   "signed": bool(item and item.signed_sha256 == digest),
                   "superseded_by": getattr(item, "superseded_by", None) if item else None}
+        if item is not None:
+            # Genuine only if what is stored still agrees with its own hashes and the chain.
+            result["problems"] = integrity.publication_problems(item)
+            if result["signed"] and not result["problems"]:
+                result["signature"] = signing.describe(item.signed_pdf)
     return render(request, "reports/verify.html", {"result": result})
 
 
@@ -233,7 +272,7 @@ def unit_sheet(request, assessment_pk):
     assessment = get_assessment_for(request.user, assessment_pk)
     scheme = assessment.criteria_set.scheme()
     answers = load_answers(assessment)
-    own, reviewed = AnswerSheet.of(assessment, answers).both()
+    own, reviewed = AnswerSheet.of(assessment, answers).for_display().both()
     by_code = {a.criterion.code: a for a in answers}
     rows = [{"node": node, "depth": depth, "answer": by_code.get(node.code),
              "own": own.criteria[node.code], "reviewed": reviewed.criteria[node.code]}
@@ -292,3 +331,20 @@ def whatif(request, pk):
     rows, notes = rescore_period(period, chosen) if chosen else ([], [])
     return render(request, "reports/whatif.html", {"period": period, "choices": choices, "chosen": chosen,
                                                    "rows": rows, "notes": notes})
+
+
+@login_required
+def impact(request, code, version):
+    """The criteria editor's impact preview: the what-if of the latest period that used this set
+    (another version of it), re-scored under this version."""
+    from criteria.models import CriteriaSet
+
+    criteria_set = CriteriaSet.objects.filter(code=code, version=version).first()
+    if criteria_set is None or not request.user.has_perm("criteria.edit_set"):
+        raise Http404("Không có bộ tiêu chí này.")
+    period = (Period.objects.filter(criteria_sets__criteria_set__code=code)
+              .exclude(criteria_sets__criteria_set=criteria_set).order_by("-year", "-pk").first())
+    if period is None:
+        messages.info(request, "Chưa có kỳ đánh giá nào dùng bộ tiêu chí này để so sánh.")
+        return redirect("criteria:edit", code, version)
+    return redirect(f"{reverse('reports:whatif', args=[period.pk])}?bo={criteria_set.pk}")

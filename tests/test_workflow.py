@@ -161,14 +161,14 @@ def test_history_tells_who_when_old_new_and_why(world):
                          {"I.1": i1.version}, by=world.reviewer_a)
     workflow.return_to_unit(form, by=world.reviewer_a, reason="Giải trình tiêu chí I.1")
     entries = history_entries(form)
-    review = next(e for e in entries if e.what == "Tiêu chí I.1" and e.who == "Thị Lan Trần")
+    review = next(e for e in entries if e.what == "Tiêu chí I.1" and e.who == "Trần Thị Lan")
     assert review.changes == ["Số liệu thẩm định “Số văn bản đến cập nhật vào phần mềm”: 950 → 780"]
     assert review.reason == "Đối chiếu sổ văn thư"
     statuses = [c for e in entries for c in e.changes if c.startswith("Trạng thái")]
     assert statuses == ["Trạng thái: Đang điền → Đã nộp, chờ thẩm định",
                         "Trạng thái: Đã nộp, chờ thẩm định → Trả lại để giải trình"]
     assert entries[0].what == "Tạo phiếu tự đánh giá" and entries[0].who == "Quản trị"
-    own = next(e for e in entries if e.what == "Tiêu chí I.1" and e.who == "Thu Hà Lê")
+    own = next(e for e in entries if e.what == "Tiêu chí I.1" and e.who == "Lê Thu Hà")
     assert "Số liệu của đơn vị “Tổng số văn bản đến”: (trống) → 1.000" in own.changes
 
 

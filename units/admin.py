@@ -1,6 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from safety.exchange import SafeImportAdminMixin
+
 from .models import Block, Membership, Succession, Unit
 from .resources import UnitResource
 
@@ -19,12 +21,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin):
+class UnitAdmin(SafeImportAdminMixin, ImportExportModelAdmin):
     inlines = [MembershipInline]
     resource_classes = [UnitResource]
-    list_display = ("name", "code", "short_name", "block", "has_procedures", "is_voluntary", "is_active")
-    list_filter = ("block", "has_procedures", "is_voluntary", "is_active")
-    search_fields = ("name", "short_name", "code")
+    list_display = ("name", "code", "short_name", "block", "division_type", "has_procedures", "is_voluntary", "is_active")
+    list_filter = ("block", "division_type", "has_procedures", "is_voluntary", "is_active")
+    search_fields = ("name", "short_name", "code", "official_code")
     autocomplete_fields = ("parent",)
     list_select_related = ("block",)
 

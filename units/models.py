@@ -8,7 +8,7 @@ class Block(models.Model):
     """
 
     code = models.SlugField("mã khối", max_length=40, unique=True)
-    name = models.CharField("tên khối", max_length=200)
+    name = models.CharField("tên khối", max_length=200, db_collation="vi")
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
     description = models.TextField("mô tả", blank=True)
 
@@ -26,9 +26,15 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+class DivisionType(models.TextChoices):
+    COMMUNE = "xa", "Xã"
+    WARD = "phuong", "Phường"
+    SPECIAL_ZONE = "dac-khu", "Đặc khu"
+
+
 class Unit(models.Model):
     code = models.CharField("mã đơn vị", max_length=40, unique=True)
-    name = models.CharField("tên đơn vị", max_length=300)
+    name = models.CharField("tên đơn vị", max_length=300, db_collation="vi")
     short_name = models.CharField("tên viết tắt", max_length=100, blank=True)
     block = models.ForeignKey(Block, verbose_name="khối", on_delete=models.PROTECT, related_name="units")
     parent = models.ForeignKey("self", verbose_name="đơn vị cấp trên", null=True, blank=True,
@@ -40,6 +46,10 @@ class Unit(models.Model):
         "đối tượng khuyến khích", default=False,
         help_text="Tham gia tự nguyện: có trong bảng kết quả nhưng không xếp hạng chính thức.")
     is_active = models.BooleanField("đang hoạt động", default=True)
+    official_code = models.CharField(
+        "mã đơn vị hành chính", max_length=10, blank=True,
+        help_text="Mã của Tổng cục Thống kê cho xã, phường, đặc khu (sau sắp xếp 07/2025); trống với sở, ban, ngành.")
+    division_type = models.CharField("loại đơn vị hành chính", max_length=10, choices=DivisionType.choices, blank=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -50,6 +60,9 @@ class Unit(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="unit_not_own_parent",
                                    violation_error_message="Đơn vị không thể là cấp trên của chính nó."),
+            models.UniqueConstraint(fields=["official_code"], condition=~models.Q(official_code=""),
+                                    name="unit_official_code_unique",
+                                    violation_error_message="Đã có đơn vị mang mã đơn vị hành chính này."),
         ]
 
     def __str__(self):

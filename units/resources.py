@@ -2,6 +2,8 @@
 
 from import_export import fields, resources, widgets
 
+from safety.exchange import SafeExportMixin
+
 from .models import Block, Unit
 
 
@@ -26,7 +28,7 @@ class CodeWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"Không có {label} với mã '{value}'") from None
 
 
-class UnitResource(resources.ModelResource):
+class UnitResource(SafeExportMixin, resources.ModelResource):
     code = fields.Field("code", column_name="Mã đơn vị", widget=widgets.CharWidget())
     name = fields.Field("name", column_name="Tên đơn vị", widget=widgets.CharWidget())
     short_name = fields.Field("short_name", column_name="Tên viết tắt", widget=widgets.CharWidget())

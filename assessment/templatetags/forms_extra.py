@@ -2,6 +2,7 @@ from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from assessment.roles import Role, has_role
 from criteria.fields import display
 
 register = template.Library()
@@ -66,3 +67,9 @@ def labelled(bf):
     """An input inside its label, with its errors after it."""
     errors = format_html_join("", '<span class="field-error">{}</span>', ((e,) for e in bf.errors))
     return format_html("<label>{}{}</label>{}", bf.label, widget(bf), errors)
+
+
+@register.filter
+def is_reviewer(user):
+    """For the header's "Phiếu của tôi" link."""
+    return has_role(user, Role.REVIEWER)

@@ -10,11 +10,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment.demo import DEMO_PASSWORD, USERS, create_demo
 from reports.demo import create_profile
+from units.models import Unit
 from units.resources import UnitResource
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu trình diễn: bộ tiêu chí, đơn vị mẫu, người dùng theo vai trò, một kỳ đánh giá đang mở."
+    help = ("Nạp dữ liệu trình diễn: bộ tiêu chí, các sở và 99 xã, phường của tỉnh Lào Cai mới, người dùng theo vai trò, "
+            "một kỳ đánh giá đang mở với phiếu ở mọi trạng thái.")
 
     def handle(self, *args, **options):
         fixtures = Path(settings.BASE_DIR) / "fixtures"
@@ -25,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError("Không nạp được danh sách đơn vị mẫu (fixtures/demo/units.csv).")
         self.stdout.write(f"Đơn vị mẫu: {result.totals['new']} mới, {result.totals['update']} cập nhật, "
                           f"{result.totals['skip']} không đổi.")
+        call_command("load_communes", "Lào Cai", stdout=self.stdout)
         period, _ = create_demo()
         create_profile()
         self.stdout.write(f"Kỳ đánh giá: {period.name} ({period.get_status_display()}), "
@@ -34,5 +37,5 @@ class Command(BaseCommand):
         roles = {"quantri": "quản trị viên", "lanhdao": "lãnh đạo, phê duyệt, công bố, ký số", "thamdinh": "thẩm định viên",
                  "thamdinh2": "thẩm định viên thứ hai"}
         for username, _, _, units in USERS:
-            what = roles.get(username) or f"cán bộ {', '.join(units)}"
+            what = roles.get(username) or f"cán bộ {', '.join(Unit.objects.get(code=c).name for c in units)}"
             self.stdout.write(f"  {username:<13} {what}")
