@@ -224,13 +224,8 @@ def form_view(request, pk):
                     workflow.submit(assessment, by=request.user)
                     messages.success(request, "Đã nộp phiếu. Phiếu chờ Sở TTTT thẩm định.")
                     return redirect("assessment:form", assessment.pk)
-            except InputProblemsError as exc:
-                problems = exc.problems
-                form.attach_problems(problems)
             except WorkflowError as exc:
-                problems = exc.messages
-                if isinstance(exc, ConflictError) or not submitting:
-                    form.add_error(None, exc)
+                problems = _place(form, exc, on_top=isinstance(exc, ConflictError) or not submitting)
             else:
                 if autosave:
                     return JsonResponse({"saved": True, "changed": [a.criterion.code for a in changed],
@@ -242,6 +237,17 @@ def form_view(request, pk):
         return JsonResponse({"saved": False, "errors": problems_to_text(form, problems)}, status=400)
     answers = workflow.load_answers(assessment)
     return _render_form(request, assessment, answers, form, problems=problems_to_text(form, problems), status=400)
+
+
+def _place(form, exc, *, on_top=True):
+    """Where a verb's refusal shows: the engine's problems beside their inputs (the verb found
+    them, the view does not look again), anything else at the top of the form."""
+    if isinstance(exc, InputProblemsError):
+        form.attach_problems(exc.problems)
+        return exc.problems
+    if on_top:
+        form.add_error(None, exc)
+    return exc.messages
 
 
 def problems_to_text(form, problems):
@@ -320,12 +326,8 @@ def review(request, pk):
                     workflow.accept_review(assessment, by=request.user)
                     messages.success(request, "Đã hoàn thành thẩm định phiếu.")
                     return redirect("assessment:form", assessment.pk)
-            except InputProblemsError as exc:
-                problems = exc.problems
-                form.attach_problems(problems)
             except WorkflowError as exc:
-                problems = exc.messages
-                form.add_error(None, exc)
+                problems = _place(form, exc)
             else:
                 messages.success(request, "Đã lưu kết quả thẩm định.")
                 return redirect("assessment:review", assessment.pk)
