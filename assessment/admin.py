@@ -14,7 +14,7 @@ from safety.exchange import SafeExportAdminMixin
 from units.models import Unit
 
 from . import workflow
-from .models import Assessment, Comment, EvidenceFile, Period, PeriodCriteriaSet, ReviewerAssignment
+from .models import Assessment, Comment, EvidenceFile, IndicatorImport, Period, PeriodCriteriaSet, ReviewerAssignment
 from .resources import ResultResource
 
 
@@ -166,4 +166,23 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ("assessment", "criterion", "author", "text", "created_at")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(IndicatorImport)
+class IndicatorImportAdmin(admin.ModelAdmin):
+    """Imports of automatic indicators are a record of provenance: read only here; new ones come
+    through the "Chỉ số tự động" page or the ``import_indicator`` command."""
+
+    list_display = ("period", "field_key", "source", "file_name", "source_date", "imported_by", "imported_at",
+                    "rows", "updated_forms")
+    list_filter = ("period", "field_key")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

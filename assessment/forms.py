@@ -27,6 +27,23 @@ class _AnswersForm(EvidenceInputsMixin, forms.Form):
             self.fields[version_name(code)] = forms.IntegerField(widget=forms.HiddenInput, initial=answer.version,
                                                                  required=False)
 
+    def mark_automatic(self, prefix, *, disable):
+        """Automatic figures show where they came from; the unit cannot change them."""
+        if not any(getattr(f, "automatic", "") for f in self.scheme.fields.values()):
+            return
+        from .indicators import describe, provenance
+
+        found = provenance(self.assessment)
+        for key, fld in self.scheme.fields.items():
+            name = field_name(key, prefix)
+            if not getattr(fld, "automatic", "") or name not in self.fields:
+                continue
+            origin = found.get(key)
+            self.fields[name].help_text = (describe(*origin) if origin else
+                                           f"Chỉ số tự động ({fld.automatic}): chưa có số liệu nhập từ nguồn")
+            if disable:
+                self.fields[name].disabled = True
+
     def applicable_leaves(self):
         has_procedures = self.assessment.unit.has_procedures
         return [n for n in self.scheme.leaves
@@ -69,8 +86,10 @@ class UnitForm(_AnswersForm):
         self.add_evidence_inputs(self.scheme)
         for node in self.applicable_leaves():
             answer = self.answers[node.code]
-            self.fields[f"n__{node.code}"] = forms.CharField(label="Ghi chú", required=False, max_length=2000,
-                                                             widget=forms.Textarea(attrs={"rows": 1}))
+            self.fields[f"n__{node.code}"] = forms.CharField(
+                label="Ghi chú", required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 1, "aria-label": f"Ghi chú (cột 7) tiêu chí {node.code}",
+                                             "placeholder": "Ghi chú"}))
             self.initial[f"n__{node.code}"] = answer.note
             if node.documents:
                 self.fields[f"x__{node.code}"] = forms.CharField(
@@ -84,6 +103,7 @@ class UnitForm(_AnswersForm):
         for name in list(self.fields):
             if name.startswith(("f__", "p__")) and name.split("__", 1)[1] not in self._applicable_keys():
                 del self.fields[name]
+        self.mark_automatic("f", disable=True)
 
     def _applicable_keys(self):
         if not hasattr(self, "_keys"):
@@ -124,7 +144,12 @@ class ReviewForm(_AnswersForm):
                 self.fields[f"rq__{node.code}"] = forms.BooleanField(
                     label="Số liệu không đảm bảo chất lượng (trừ điểm)", required=False, initial=answer.poor_data)
             self.fields[f"rr__{node.code}"] = forms.CharField(label="Lý do điều chỉnh", required=False,
-                                                              max_length=2000)
+                                                              max_length=2000, initial=answer.review_reason)
+            self.fields[f"rb__{node.code}"] = forms.BooleanField(label="Cần bổ sung", required=False,
+                                                                 initial=bool(answer.request))
+            self.fields[f"rbr__{node.code}"] = forms.CharField(label="Nội dung cần bổ sung", required=False,
+                                                               max_length=2000, initial=answer.request)
+        self.mark_automatic("rf", disable=False)
 
     def changes(self):
         changes, problems = {}, []
@@ -135,10 +160,18 @@ class ReviewForm(_AnswersForm):
             problems += value_problems + point_problems
             reviewed_values = None if values == answer.values else values
             poor = bool(self.cleaned_data.get(f"rq__{node.code}", answer.poor_data))
+            reason = self.cleaned_data.get(f"rr__{node.code}", "").strip()
+            request = self.cleaned_data.get(f"rbr__{node.code}", "").strip()
+            marked = bool(self.cleaned_data.get(f"rb__{node.code}"))
             new = {"reviewed_values": reviewed_values, "reviewed_points": points, "poor_data": poor,
-                   "reason": self.cleaned_data.get(f"rr__{node.code}", "").strip()}
-            new["changed"] = (reviewed_values != answer.reviewed_values or points != answer.reviewed_points
-                              or poor != answer.poor_data)
+                   "reason": reason, "request": request, "request_missing": marked and not request}
+            unit_points = answer.points if node.rule.manual else None
+            differs = reviewed_values is not None or (points is not None and points != unit_points) or poor
+            # A reason is owed only for a figure that differs from the unit's latest one: taking
+            # over what the unit resubmitted (or clearing an adjustment) needs no justification.
+            new["changed"] = differs and (reviewed_values != answer.reviewed_values
+                                          or points != answer.reviewed_points or poor != answer.poor_data)
+            new["review_reason"] = reason if differs else ""
             changes[node.code] = new
         return changes, problems
 

@@ -146,6 +146,7 @@ class Assessment(models.Model):
     reviewed_score = models.DecimalField("kết quả thẩm định", max_digits=9, decimal_places=4, null=True, blank=True)
     max_points = models.DecimalField("điểm tối đa áp dụng", max_digits=9, decimal_places=3, null=True, blank=True)
     classification = models.CharField("xếp loại (thẩm định)", max_length=50, blank=True)
+    submission_count = models.PositiveIntegerField("số lần nộp", default=0)
     changed_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     history = HistoricalRecords(bases=[ChainedHistory])
 
@@ -162,6 +163,15 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period}"
+
+    @property
+    def resubmitted(self):
+        """Submitted again after a return ("Đã nộp lại"), waiting for the reviewer."""
+        return self.status == self.Status.SUBMITTED and self.submission_count > 1
+
+    @property
+    def queue_label(self):
+        return "Đã nộp lại, chờ thẩm định" if self.resubmitted else self.get_status_display()
 
     @property
     def reopened(self):
@@ -230,6 +240,9 @@ class Answer(models.Model):
     reviewed_values = models.JSONField("số liệu thẩm định", null=True, blank=True)
     reviewed_points = models.DecimalField("điểm thẩm định nhập", max_digits=9, decimal_places=3, null=True, blank=True)
     poor_data = models.BooleanField("số liệu không đảm bảo chất lượng", default=False)
+    review_reason = models.TextField("lý do điều chỉnh của thẩm định", blank=True)
+    request = models.TextField("nội dung cần bổ sung (thẩm định yêu cầu)", blank=True,
+                               help_text="Không trống nghĩa là tiêu chí được đánh dấu “cần bổ sung”.")
     self_result = models.DecimalField("điểm tự đánh giá", max_digits=9, decimal_places=3, null=True, blank=True)
     reviewed_result = models.DecimalField("điểm thẩm định", max_digits=9, decimal_places=3, null=True, blank=True)
     carried_values = models.JSONField(
@@ -315,3 +328,53 @@ for _model in (Period, Assessment, Answer, EvidenceFile):
 
 __all__ = ["Answer", "Assessment", "Comment", "EvidenceFile", "Period", "PeriodCriteriaSet", "ReviewerAssignment",
            "Role"]
+
+
+class IndicatorImport(models.Model):
+    """One imported file of an automatic indicator (e.g. the QĐ 766 public-service index), kept with
+    its provenance: what it is, which file (and its hash), who imported it, when, and the source's date."""
+
+    period = models.ForeignKey(Period, verbose_name="kỳ đánh giá", on_delete=models.PROTECT,
+                               related_name="indicator_imports")
+    field_key = models.CharField("mã trường số liệu", max_length=60)
+    source = models.CharField("nguồn", max_length=300)
+    file_name = models.CharField("tên tệp", max_length=255)
+    sha256 = models.CharField("mã băm SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("dung lượng (byte)")
+    source_date = models.DateField("số liệu của nguồn tính đến ngày")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người nhập", on_delete=models.PROTECT,
+                                    related_name="+")
+    imported_at = models.DateTimeField("nhập lúc", default=timezone.now)
+    rows = models.PositiveIntegerField("số dòng dùng", default=0)
+    updated_forms = models.PositiveIntegerField("số phiếu được cập nhật", default=0)
+    skipped = models.JSONField("phiếu không cập nhật (lý do)", default=list, blank=True)
+
+    class Meta:
+        ordering = ["-source_date", "-imported_at"]
+        verbose_name = "lần nhập chỉ số tự động"
+        verbose_name_plural = "các lần nhập chỉ số tự động"
+
+    def __str__(self):
+        return f"{self.source}: {self.file_name} ({self.source_date:%d/%m/%Y})"
+
+
+class IndicatorValue(models.Model):
+    batch = models.ForeignKey(IndicatorImport, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+")
+    value = models.CharField("giá trị", max_length=40)
+    month = models.CharField("tháng của số liệu", max_length=7, blank=True)
+    row = models.PositiveIntegerField("dòng trong tệp", default=0)
+
+    class Meta:
+        ordering = ["batch", "row"]
+        verbose_name = "giá trị chỉ số tự động"
+        verbose_name_plural = "giá trị chỉ số tự động"
+        constraints = [models.UniqueConstraint(fields=["batch", "unit"], name="indicator_value_once_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.value}"
+
+
+# What an automatic indicator import brought in, and from which file, is never rewritten either.
+appendonly.protect(IndicatorImport)
+appendonly.protect(IndicatorValue)

@@ -110,7 +110,9 @@ def build_workbook(assessment, answers):
             cell.protection, cell.fill = Protection(locked=False), INPUT
             if fld.field_kind.number_format:
                 cell.number_format = fld.field_kind.number_format
-            key = (fld.kind, tuple(fld.choices))
+            # One rule per field, not per kind: each rule's message names its field, and a shared
+            # one would give every whole-number cell the first field's name.
+            key = (fld.kind, tuple(fld.choices), fld.label)
             if key not in validations:
                 validations[key] = excel_validation(fld)
                 sheet.add_data_validation(validations[key])
@@ -215,6 +217,7 @@ def read_workbook(assessment, answers, data, name="tệp"):
             except NumberFormatError as exc:
                 reading.problems.append(f"Ô {cell.coordinate} (tiêu chí {node.code}, “{fld.label}”): {exc} "
                                         f"(giá trị: {cell.value})")
+                entry.setdefault("unread", {})[fld.key] = str(cell.value)
         else:
             note_cell = sheet.cell(row=r, column=7)
             if note_cell.data_type == "f":
@@ -247,12 +250,17 @@ def read_workbook(assessment, answers, data, name="tệp"):
         node = scheme.by_code[code]
         new = {"values": entry["values"], "points": entry["points"], "note": entry["note"],
                "explanation": answer.explanation}
-        if (new["values"], new["points"], new["note"]) == (answer.values, answer.points, answer.note):
+        if (new["values"], new["points"], new["note"]) == (answer.values, answer.points, answer.note) \
+                and not entry.get("unread"):
             continue
         reading.changes[code] = new
         for fld in node.fields:
             old, now = answer.values.get(fld.key), new["values"].get(fld.key)
-            if old != now:
+            unread = entry.get("unread", {}).get(fld.key)
+            if unread is not None:
+                # What the cell holds, not "(trống)": the user must see the text that was refused.
+                reading.preview.append((code, fld.label, _display(fld, old), f"“{unread}” (không đọc được)"))
+            elif old != now:
                 reading.preview.append((code, fld.label, _display(fld, old), _display(fld, now)))
         if new["points"] != answer.points:
             reading.preview.append((code, "Điểm tự đánh giá", vn(answer.points) if answer.points is not None else "",

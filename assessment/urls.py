@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import periods, queues, views
+from . import indicator_views, periods, queues, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -25,4 +25,5 @@ urlpatterns = [
     path("phieu/<int:pk>/excel/tai-len/", views.offline_upload, name="offline_upload"),
     path("tep/<int:file_pk>/", views.download, name="download"),
     path("tep/<int:file_pk>/go/", views.remove, name="remove"),
+    path("chi-so-tu-dong/", indicator_views.indicators, name="indicators"),
 ]

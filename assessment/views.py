@@ -3,6 +3,8 @@
 import datetime
 import hashlib
 import io
+import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -53,7 +56,8 @@ def _forbid(request, assessment, message):
 def home(request):
     user = request.user
     own = (Assessment.objects.filter(unit__memberships__user=user)
-           .select_related("period", "unit", "criteria_set").order_by("-period__year", "unit__name"))
+           .select_related("period", "unit", "criteria_set").prefetch_related("period__publications")
+           .order_by("-period__year", "unit__name"))
     periods = Period.objects.none()
     if user.has_perm("assessment.list_periods"):
         periods = Period.objects.exclude(status=Period.Status.DRAFT) if not sees_everything(user) else Period.objects.all()
@@ -92,11 +96,13 @@ def period_detail(request, pk):
     for form in forms:
         form.waiting = now - form.submitted_at if form.submitted_at and form.status == Assessment.Status.SUBMITTED else None
     blocks = {f.unit.block.code: f.unit.block.name for f in forms}
+    has_bands = any(s.scheme().bands for s in {f.criteria_set for f in forms})
     return render(request, "assessment/period.html", {
         "period": period, "forms": forms, "blocks": sorted(blocks.items()),
         "statuses": Assessment.Status.choices, "chosen_block": filters.cleaned_data.get("block", ""),
         "chosen_status": filters.cleaned_data.get("status", ""), "q": query,
         "can_approve": has_role(request.user, Role.LEADER), "is_admin": is_admin(request.user),
+        "has_bands": has_bands,
     })
 
 
@@ -106,12 +112,16 @@ def approve_many(request, pk):
     period = get_object_or_404(Period, pk=pk)
     if not has_role(request.user, Role.LEADER):
         raise PermissionDenied
+    back = reverse("assessment:period", args=[period.pk])
+    query = {k: request.POST.get(k, "") for k in ("khoi", "trang-thai") if request.POST.get(k)}
+    if query:
+        back += "?" + urlencode(query)
     form = BulkApproveForm(request.POST)
-    if not form.is_valid():
-        for message in form.error_messages():
-            messages.error(request, message)
-        return redirect("assessment:period", period.pk)
-    ids = form.cleaned_data["chosen"]
+    form.is_valid()
+    ids = form.cleaned_data.get("chosen", [])
+    if not form.given():
+        messages.error(request, "Chưa chọn phiếu nào: đánh dấu các phiếu đã thẩm định cần phê duyệt rồi bấm lại.")
+        return redirect(back)
     chosen = [a for a in Assessment.objects.visible_to(request.user).filter(period=period, pk__in=ids)
               .select_related("unit") if request.user.has_perm("assessment.approve_form", a)]
     approved, refused = workflow.approve_many(chosen, by=request.user)
@@ -122,7 +132,7 @@ def approve_many(request, pk):
         refused.append(f"{skipped} phiếu chưa thẩm định xong hoặc không thuộc quyền phê duyệt, đã bỏ qua.")
     for message in refused:
         messages.error(request, message)
-    return redirect("assessment:period", period.pk)
+    return redirect(back)
 
 
 def _context(assessment, answers, **extra):
@@ -133,7 +143,17 @@ def _context(assessment, answers, **extra):
             "files": files, "comments": comments, **extra}
 
 
-def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, review=False):
+def _filled(node, answer):
+    """A leaf counts as entered when every figure it needs (and its points, if manual) is there."""
+    if answer is None or node.rule is None or node.is_substitute:
+        return True
+    if node.rule.manual and answer.points is None:
+        return False
+    return all(answer.values.get(f.key) not in (None, "") for f in node.fields if f.kind != "text")
+
+
+def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, review=False, diff=None,
+          warnings=None):
     """The criteria tree as the rows of the official form, with everything each row shows."""
     by_code = {a.criterion.code: a for a in answers}
     files_by = {}
@@ -143,50 +163,118 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
     for c in comments:
         comments_by.setdefault(c.criterion.code if c.criterion else None, []).append(c)
     has_procedures = assessment.unit.has_procedures
+    diff, warnings = diff or {}, warnings or {}
     rows = []
 
     def bound(name):
         return form[name] if form is not None and name in form.fields else None
 
-    def row(node, depth):
+    def row(node, depth, section):
         answer = by_code.get(node.code)
-        inputs, review_inputs = [], []
+        inputs, review_inputs, request_inputs = [], [], []
         if form is not None and node.rule is not None and not node.children:
             prefix, pprefix = ("rf", "rp") if review else ("f", "p")
             inputs = [b for b in (bound(f"{prefix}__{f.key}") for f in node.fields) if b is not None]
             extra = [bound(f"{pprefix}__{node.code}")]
             if review:
                 extra += [bound(f"rq__{node.code}"), bound(f"rr__{node.code}")]
+                request_inputs = [b for b in (bound(f"rb__{node.code}"), bound(f"rbr__{node.code}")) if b is not None]
             review_inputs = [b for b in extra if b is not None]
+        applies = node.applies(has_procedures)
+        leaf = (not node.children and node.rule is not None and applies and not node.is_substitute
+                and not node.is_deduction)
+        adjusted = answer is not None and (answer.reviewed_values is not None or answer.reviewed_points is not None
+                                           or answer.poor_data)
+        row_files = files_by.get(node.code, [])
+        changes = diff.get(node.code)
         rows.append({
-            "node": node, "depth": depth, "answer": answer, "applies": node.applies(has_procedures),
+            "node": node, "depth": depth, "answer": answer, "applies": applies, "section": section,
             "own": own.criteria.get(node.code) if own else None,
             "reviewed": reviewed.criteria.get(node.code) if reviewed else None,
-            "inputs": inputs, "extra_inputs": review_inputs,
+            "inputs": [(b, warnings.get(b.name)) for b in inputs], "extra_inputs": review_inputs,
+            "request_inputs": request_inputs,
             "note": bound(f"n__{node.code}"), "explain": bound(f"x__{node.code}"),
             "version": bound(f"v__{node.code}"),
-            "files": files_by.get(node.code, []), "comments": comments_by.get(node.code, []),
-            "fields": node.fields,
+            "files": row_files, "comments": comments_by.get(node.code, []),
+            "fields": node.fields, "leaf": leaf, "filled": _filled(node, answer) if leaf else True,
+            "adjusted": adjusted, "changes": changes,
+            "flags": " ".join(k for k, on in (
+                ("khac", adjusted), ("giai-trinh", bool(answer and answer.explanation.strip())),
+                ("co", bool(answer and (answer.poor_data or answer.request))),
+                ("tep-moi", bool(changes and changes["added"])), ("doi", bool(changes))) if on),
         })
 
+    section = None
     for node, depth in scheme.tree():
-        row(node, depth)
+        section = node.code if depth == 0 else section
+        row(node, depth, section)
     return rows
 
 
-def _render_form(request, assessment, answers, form, *, review=False, problems=(), status=200):
+def _sections(scheme, rows, own):
+    """Section navigation: each top-level group with its subtotal and whether all is entered."""
+    sections = []
+    for node in scheme.nodes:
+        leaves = [r for r in rows if r["section"] == node.code and r["leaf"]]
+        result = own.criteria.get(node.code) if own else None
+        sections.append({"code": node.code, "title": node.title, "is_deduction": node.is_deduction,
+                         "points": result.points if result is not None and result.applicable else None,
+                         "done": sum(1 for r in leaves if r["filled"]), "count": len(leaves)})
+    return sections
+
+
+def _problem_links(form, problems):
+    """The error summary: each problem with the id of the field (or row) it is about."""
+    links = []
+    for text in problems:
+        target = ""
+        if form is not None:
+            for name, errors in form.errors.items():
+                if name in form.fields and any(str(e) in text or text.endswith(str(e)) for e in errors):
+                    target = form[name].auto_id
+                    break
+        if not target:
+            match = re.search(r"Tiêu chí ([0-9A-Za-z.]+)", text)
+            if match:
+                target = f"tc-{match.group(1).rstrip('.')}"
+        links.append({"text": text, "target": target})
+    return links
+
+
+def _render_form(request, assessment, answers, form, *, review=False, problems=(), status=200,
+                 saved_not_submitted=False):
+    from .changes import return_notice, since_last_submission
+    from .warnings import figure_warnings, last_year_values
+
     scheme = assessment.criteria_set.scheme()
     own, reviewed = AnswerSheet.of(assessment, answers).for_display().both()
     context = _context(assessment, answers, form=form, own=own, reviewed=reviewed, review=review,
-                       problems=list(problems))
+                       problems=_problem_links(form, problems))
+    editable = form is not None and not review
+    warnings = {}
+    if editable or review:
+        last_year, year = last_year_values(assessment)
+        warnings = figure_warnings(scheme, {a.criterion.code: (a.reviewed_values if review and a.reviewed_values
+                                                               is not None else a.values) for a in answers},
+                                   last_year, year, prefix="rf" if review else "f")
+    diff = since_last_submission(assessment, scheme, answers) if review or assessment.status != "draft" else {}
     context["rows"] = _rows(scheme, assessment, answers, form, own, reviewed, context["files"],
-                            context["comments"], review=review)
+                            context["comments"], review=review, diff=diff, warnings=warnings)
     set_changes = criteria_changes(assessment)
     for row in context["rows"]:
         row["change"] = set_changes.get(row["node"].code)
         row["carried"] = row["answer"] is not None and row["answer"].is_carried
-    context["editable"] = form is not None and not review
+    context["sections"] = _sections(scheme, context["rows"], reviewed if review else own)
+    leaves = [r for r in context["rows"] if r["leaf"]]
+    context["progress"] = {"done": sum(1 for r in leaves if r["filled"]), "count": len(leaves),
+                           "next": next((r["node"].code for r in leaves if not r["filled"]), None)}
+    context["editable"] = editable
+    context["saved_not_submitted"] = saved_not_submitted
     context["read_only_reason"] = assessment.read_only_reason()
+    context["returned"] = return_notice(assessment, answers, context["comments"]) if not review else None
+    context["diff_count"] = len(diff)
+    # Column 6 means something only once a reviewer has looked at the form.
+    context["show_review"] = review or assessment.status in ("returned", "reviewed", "approved")
     user = request.user
     context["can"] = {action: user.has_perm(f"assessment.{action}_form", assessment)
                       for action in ("edit", "review", "comment", "approve", "unapprove", "reopen")}
@@ -195,6 +283,7 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
     context["general_files"] = [f for f in context["files"] if f.criterion is None]
     context["general_comments"] = [c for c in context["comments"] if c.criterion is None]
     context["scan_kind"] = EvidenceFile.Kind.SIGNED_SCAN
+    context["consistency_warnings"] = (reviewed if review else own).warnings
     return render(request, "assessment/form.html", context, status=status)
 
 
@@ -225,12 +314,20 @@ def form_view(request, pk):
                     messages.success(request, "Đã nộp phiếu. Phiếu chờ Sở TTTT thẩm định.")
                     return redirect("assessment:form", assessment.pk)
             except WorkflowError as exc:
-                problems = _place(form, exc, on_top=isinstance(exc, ConflictError) or not submitting)
+                if isinstance(exc, (ConflictError, InputProblemsError)) or not submitting:
+                    problems = _place(form, exc)
+                else:
+                    # The draft was saved; only the submission is refused. A fresh form carries the
+                    # new versions, so the next save does not collide with this one.
+                    problems = exc.messages
+                    answers = workflow.load_answers(assessment)
+                    return _render_form(request, assessment, answers, UnitForm(assessment, answers),
+                                        problems=problems, status=400, saved_not_submitted=True)
             else:
                 if autosave:
                     return JsonResponse({"saved": True, "changed": [a.criterion.code for a in changed],
                                          "versions": {a.criterion.code: a.version for a in changed},
-                                         "at": timezone.localtime().strftime("%H:%M:%S")})
+                                         "at": timezone.localtime().strftime("%H:%M")})
                 messages.success(request, "Đã lưu phiếu." if changed else "Không có thay đổi nào để lưu.")
                 return redirect("assessment:form", assessment.pk)
     if autosave:
@@ -257,6 +354,15 @@ def problems_to_text(form, problems):
             label = form.fields[name].label if name in form.fields else ""
             texts += [f"{label}: {e}" if label else e for e in errors]
     return texts
+
+
+def _signed(node, result, places):
+    """Points as the form shows them: deductions with a minus sign, so a group of deductions
+    never reads as a gain."""
+    if not result.applicable:
+        return "—"
+    text = f"{result.points:.{places}f}".replace(".", ",")
+    return f"−{text}" if node.is_deduction and result.points else text
 
 
 @login_required
@@ -286,13 +392,20 @@ def form_preview(request, pk):
         return JsonResponse({"errors": errors}, status=400)
     result = sheet.results(side)
     places = scheme.points_places
+    from .warnings import figure_warnings, last_year_values
+
+    last_year, year = last_year_values(assessment)
+    typed = {code: ((new.get("reviewed_values") if new.get("reviewed_values") is not None else sheet.rows[code]["values"])
+                    if review else new["values"]) for code, new in changes.items()}
     return JsonResponse({
         "errors": {},
-        "criteria": {code: {"points": vn(r.points, places) if r.applicable else "—",
+        "warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
+        "criteria": {code: {"points": _signed(scheme.by_code[code], r, places),
                             "explanation": r.explanation} for code, r in result.criteria.items()},
         "total": vn(result.total, places),
         "score": vn(result.score, scheme.score_places),
         "classification": result.classification,
+        "consistency": result.warnings,
     })
 
 
@@ -385,15 +498,26 @@ def upload(request, pk):
         if criterion is None:
             raise Http404("Không có tiêu chí này.")
     kind = form.cleaned_data["kind"] or EvidenceFile.Kind.EVIDENCE
+    record, problems = None, []
     if uploaded is None:
-        messages.error(request, "Chưa chọn tệp để tải lên.")
+        problems = ["Chưa chọn tệp để tải lên."]
     else:
         try:
-            workflow.upload_evidence(assessment, uploaded, by=request.user, criterion=criterion, kind=kind)
-            messages.success(request, f"Đã tải lên “{safe_text.clean_filename(uploaded.name)}”.")
+            record = workflow.upload_evidence(assessment, uploaded, by=request.user, criterion=criterion, kind=kind)
         except WorkflowError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            problems = exc.messages
+    if request.headers.get("X-Requested-With") == "fetch":
+        # The form page uploads in place, so figures typed but not yet saved stay on the page.
+        if record is None:
+            return JsonResponse({"ok": False, "message": " ".join(problems)}, status=400)
+        return JsonResponse({"ok": True, "message": f"Đã tải lên “{record.original_name}”.", "file": {
+            "name": record.original_name, "url": reverse("assessment:download", args=[record.pk]),
+            "size": filesizeformat(record.size), "remove": reverse("assessment:remove", args=[record.pk])}})
+    if record is None:
+        for message in problems:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Đã tải lên “{safe_text.clean_filename(uploaded.name)}”.")
     return redirect(reverse("assessment:form", args=[assessment.pk]) + (f"#tc-{code}" if code else ""))
 
 

@@ -389,6 +389,10 @@ def save_unit_answers(assessment, changes, versions, *, by, autosave=False):
     assessment = Assessment.objects.select_for_update().select_related("period", "unit__block").get(pk=assessment.pk)
     if not assessment.editable_by_unit():
         raise WorkflowError(assessment.read_only_reason())
+    scheme = assessment.criteria_set.scheme()
+    from .indicators import keep_automatic
+
+    changes = keep_automatic(scheme, assessment, changes)
     return _apply_changes(
         assessment, changes, versions, by=by, reason="Tự động lưu" if autosave else "Đơn vị lưu phiếu",
         fields=("values", "points", "note", "explanation"), side=UNIT)
@@ -404,11 +408,15 @@ def save_review(assessment, changes, versions, *, by):
         if new.get("reason"):
             new["reason"] = _text(new["reason"], label=f"Lý do điều chỉnh tiêu chí {code}", limit=REASON_MAX)
     missing = [code for code, new in changes.items() if new.get("changed") and not (new.get("reason") or "").strip()]
-    if missing:
-        raise WorkflowError([f"Tiêu chí {code}: cần ghi lý do điều chỉnh" for code in missing])
+    problems = [f"Tiêu chí {code}: cần ghi lý do điều chỉnh (số liệu thẩm định khác số liệu đơn vị)"
+                for code in missing]
+    problems += [f"Tiêu chí {code}: đánh dấu “cần bổ sung” thì phải ghi nội dung cần bổ sung"
+                 for code, new in changes.items() if new.get("request_missing")]
+    if problems:
+        raise WorkflowError(problems)
     return _apply_changes(
         assessment, changes, versions, by=by, reason="Thẩm định",
-        fields=("reviewed_values", "reviewed_points", "poor_data"), side=REVIEW)
+        fields=("reviewed_values", "reviewed_points", "poor_data", "review_reason", "request"), side=REVIEW)
 
 
 def submission_problems(assessment, answers=None):
@@ -452,6 +460,7 @@ def submit(assessment, *, by, now=None):
         raise WorkflowError(problems)
     _move(assessment, "submit", by=by)
     assessment.submitted_at = now
+    assessment.submission_count += 1
     assessment.days_late = assessment.period.days_late(now)
     reason = "Nộp phiếu"
     if assessment.days_late:

@@ -59,6 +59,7 @@ def results_json(scheme, results):
             "deductions": fixed(r.deductions, pp), "total": fixed(r.total, pp),
             "max": fixed(r.max_points, pp), "score": fixed(r.score, sp),
             "classification": r.classification, "rank": r.rank,
+            **({"warnings": r.warnings} if r.warnings else {}),
         })
     return {"criteria_set": scheme.code, "version": scheme.version, "results": rows}
 

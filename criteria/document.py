@@ -17,7 +17,7 @@ import yaml
 from .fields import FIELD_KINDS
 from .numbers import ZERO, NumberFormatError, parse_number, plain, vn
 from .rules import RuleError, parse_rule
-from .scheme import APPLIES_TO, HEADLINES, STATUSES, Band, Field, Node, Scheme
+from .scheme import APPLIES_TO, CHECK_LEVELS, CHECK_OPS, HEADLINES, STATUSES, Band, Check, Field, Node, Scheme
 
 
 class DocumentError(ValueError):
@@ -31,9 +31,11 @@ class DocumentError(ValueError):
 
 # --- reading ---------------------------------------------------------------
 
-NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "documents", "fields", "rule", "children"}
+NODE_KEYS = {"code", "title", "max", "applies_to", "not_assessed", "note", "documents", "fields", "rule", "children",
+             "method", "data_source", "verifier", "automatic", "guidance"}
+TEXT_NODE_KEYS = ("method", "data_source", "verifier", "automatic", "guidance")
 DOC_KEYS = {"code", "version", "name", "status", "decision", "source", "blocks", "headline",
-            "rounding", "total_max", "ranking_rule", "tie_rule", "bands", "criteria"}
+            "rounding", "total_max", "ranking_rule", "tie_rule", "bands", "criteria", "guidance", "checks"}
 
 
 class _Reader:
@@ -73,7 +75,7 @@ class _Reader:
         if extra:
             self.fail(f"{where}: khoá không hợp lệ: {', '.join(extra)}")
 
-    def fields(self, raw, where, code):
+    def fields(self, raw, where, code, automatic=""):
         result = []
         if raw is None:
             return ()
@@ -85,7 +87,7 @@ class _Reader:
             if not isinstance(item, dict):
                 self.fail(f"{fw}: phải có key, label, kind")
                 continue
-            self.unknown(item, {"key", "label", "kind", "choices"}, fw)
+            self.unknown(item, {"key", "label", "kind", "choices", "automatic"}, fw)
             key = self.text(item.get("key"), f"{fw} (key)")
             if key and not (key.replace("_", "").isalnum() and key.isascii() and key[0].isalpha()):
                 self.fail(f"{fw}: mã trường '{key}' chỉ gồm chữ cái Latin, chữ số và dấu gạch dưới")
@@ -107,7 +109,9 @@ class _Reader:
                     choices = tuple(pairs)
             elif "choices" in item:
                 self.fail(f"{fw}: chỉ trường kiểu 'choice' mới có 'choices'")
-            result.append(Field(key, self.text(item.get("label"), f"{fw} (label)"), kind, choices, code))
+            own = self.text(item.get("automatic"), f"{fw} (automatic)", required=False)
+            result.append(Field(key, self.text(item.get("label"), f"{fw} (label)"), kind, choices, code,
+                                own or automatic))
         return tuple(result)
 
     def node(self, raw, where, places, seen):
@@ -134,7 +138,9 @@ class _Reader:
                 node.not_assessed_reason = self.text(na["reason"], f"{where} (not_assessed.reason)")
         node.note = self.text(raw.get("note"), where, required=False)
         node.documents = self.text(raw.get("documents"), where, required=False)
-        node.fields = self.fields(raw.get("fields"), where, code)
+        for key in TEXT_NODE_KEYS:
+            setattr(node, key, self.text(raw.get(key), f"{where} ({key})", required=False))
+        node.fields = self.fields(raw.get("fields"), where, code, node.automatic)
         if raw.get("rule") is not None:
             try:
                 node.rule = parse_rule(raw["rule"], where=where)
@@ -175,6 +181,46 @@ class _Reader:
                 self.fail(f"Xếp loại '{low.label}' và '{high.label}': các khoảng phải nối tiếp nhau, "
                           "không chồng lấn, không bỏ trống")
         return tuple(result)
+
+
+def _checks(raw, scheme, reader):
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.fail("checks: phải là danh sách các phép kiểm tra")
+        return ()
+    result = []
+    for i, item in enumerate(raw, 1):
+        where = f"Kiểm tra số liệu thứ {i}"
+        if not isinstance(item, dict):
+            reader.fail(f"{where}: phải có left, op, right, level, message")
+            continue
+        reader.unknown(item, {"left", "op", "right", "level", "message"}, where)
+        sides = []
+        for side in ("left", "right"):
+            keys = item.get(side)
+            keys = [keys] if isinstance(keys, str) else keys
+            if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+                reader.fail(f"{where}: '{side}' phải là một hoặc nhiều mã trường số liệu")
+                keys = []
+            for key in keys:
+                fld = scheme.fields.get(key)
+                if fld is None:
+                    reader.fail(f"{where}: trường số liệu '{key}' không tồn tại")
+                elif fld.kind not in ("count", "money", "percent"):
+                    reader.fail(f"{where}: trường '{key}' là kiểu {fld.kind}, chỉ so sánh được số")
+            sides.append(tuple(keys))
+        op = item.get("op", "<=")
+        if op not in CHECK_OPS:
+            reader.fail(f"{where}: phép so sánh '{op}' không hợp lệ (có: {', '.join(CHECK_OPS)})")
+            op = "<="
+        level = item.get("level", "error")
+        if level not in CHECK_LEVELS:
+            reader.fail(f"{where}: mức '{level}' không hợp lệ (có: error, warning)")
+            level = "error"
+        result.append(Check(sides[0], op, sides[1], level,
+                            reader.text(item.get("message"), f"{where} (message)", required=False)))
+    return tuple(result)
 
 
 def _derive(scheme, reader):
@@ -301,7 +347,9 @@ def parse_document(data) -> Scheme:
         tie_rule=reader.text(data.get("tie_rule"), "tie_rule", required=False),
         bands=reader.bands(data.get("bands")),
         nodes=nodes,
+        guidance=reader.text(data.get("guidance"), "guidance", required=False),
     )
+    scheme.checks = _checks(data.get("checks"), scheme, reader)
     keys = [f.key for n in scheme.walk() for f in n.fields]
     for key in sorted({k for k in keys if keys.count(k) > 1}):
         reader.fail(f"Trường số liệu '{key}' bị khai báo nhiều lần")
@@ -325,12 +373,17 @@ def _node_document(node):
         data["note"] = node.note
     if node.documents:
         data["documents"] = node.documents
+    for key in TEXT_NODE_KEYS:
+        if getattr(node, key):
+            data[key] = getattr(node, key)
     if node.fields:
         data["fields"] = []
         for f in node.fields:
             item = {"key": f.key, "label": f.label, "kind": f.kind}
             if f.choices:
                 item["choices"] = [{"value": v, "label": label} for v, label in f.choices]
+            if f.automatic and f.automatic != node.automatic:
+                item["automatic"] = f.automatic
             data["fields"].append(item)
     if node.rule is not None:
         data["rule"] = node.rule.to_data()
@@ -369,6 +422,15 @@ def to_document(scheme: Scheme) -> dict:
             if b.reason:
                 item["reason"] = b.reason
             data["bands"].append(item)
+    if scheme.guidance:
+        data["guidance"] = scheme.guidance
+    if scheme.checks:
+        data["checks"] = []
+        for c in scheme.checks:
+            item = {"left": list(c.left), "op": c.op, "right": list(c.right), "level": c.level}
+            if c.message:
+                item["message"] = c.message
+            data["checks"].append(item)
     data["criteria"] = [_node_document(n) for n in scheme.nodes]
     return data
 
@@ -392,6 +454,8 @@ def _represent_decimal(dumper, value):
 
 
 _Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(str, lambda d, text: d.represent_scalar(
+    "tag:yaml.org,2002:str", text, style="|" if "\n" in text else None))
 _Dumper.add_representer(type(None), lambda d, _: d.represent_scalar("tag:yaml.org,2002:null", "null"))
 
 

@@ -47,6 +47,9 @@ PARAMS = {
     "replaces": ("Thay cho các tiêu chí (mã, cách nhau dấu phẩy)", "criteria"),
     "per_day": ("Trừ mỗi ngày (điểm)", "number"),
     "per_criterion": ("Trừ mỗi tiêu chí (điểm)", "number"),
+    "zero_of_zero": ("Khi không phát sinh (0/0): zero = 0 điểm, full = điểm tối đa, not_applicable = không áp dụng; "
+                     "để trống = 0 điểm và báo thẩm định viên", "text"),
+    "levels": ("Các mức điểm được chấm, cách nhau dấu chấm phẩy (ví dụ 0; 2; 4)", "levels"),
 }
 NODE_TEXT = [("title", "Tên tiêu chí"), ("documents", "Tài liệu kiểm chứng"), ("note", "Hướng dẫn, ghi chú")]
 
@@ -107,6 +110,8 @@ def parse_param(name, text, *, kind, where):
         return codes[0] if name == "source" and len(codes) == 1 else codes
     if typ == "steps":
         return [{"min": _number(k, where), "points": v} for k, v in _pairs(text, where)]
+    if typ == "levels":
+        return [_number(part, where) for part in text.split(";") if part.strip()]
     if typ == "points":
         if kind == "choice":
             return dict(_pairs(text, where))
@@ -123,6 +128,8 @@ def format_param(name, value):
     if isinstance(value, Decimal | int | float):
         return plain(Decimal(str(value))).replace(".", ",")
     if isinstance(value, list):
+        if name == "levels":
+            return "; ".join(format_param("", v) for v in value)
         if value and isinstance(value[0], dict):
             return "; ".join(f"{format_param('', s.get('min'))}: {format_param('', s.get('points'))}" for s in value)
         return ", ".join(str(v) for v in value)

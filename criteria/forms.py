@@ -23,6 +23,14 @@ def points_input(label):
                            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
 
 
+def levels_input(label, levels):
+    """Points held to the levels the source prints: a choice, not a free number."""
+    from .numbers import vn
+
+    return forms.ChoiceField(label=label, required=False,
+                             choices=[("", "—"), *((vn(v), f"{vn(v)} điểm") for v in levels)])
+
+
 class EvidenceInputsMixin:
     """Adds evidence inputs for a scheme's leaves to a form and reads them back as answers."""
 
@@ -36,7 +44,9 @@ class EvidenceInputsMixin:
             for fld in node.fields:
                 self.fields[field_name(fld.key, prefix)] = fld.field_kind.form_field(fld)
             if not node.is_deduction and points_for(node):
-                self.fields[points_name(node.code, points_prefix)] = points_input(f"Điểm {node.code}")
+                levels = node.rule.allowed_points(node)
+                self.fields[points_name(node.code, points_prefix)] = (
+                    points_input(f"Điểm {node.code}") if levels is None else levels_input(f"Điểm {node.code}", levels))
 
     def evidence_answers(self):
         data = self.cleaned_data
@@ -88,3 +98,39 @@ class TryScoreForm(EvidenceInputsMixin, forms.Form):
                 answers.setdefault(node.code, {})["criteria"] = [c.strip() for c in flagged.split(",") if c.strip()]
         return UnitInput(code="THU", name="Chấm thử", has_procedures=self.cleaned_data.get("has_procedures", False),
                          days_late=self.cleaned_data.get("days_late") or 0, answers=answers)
+
+
+class TableImportForm(forms.Form):
+    """Upload of an official criteria table (the browser side of ``import_criteria_table``)."""
+
+    file = forms.FileField(label="Tệp bảng tiêu chí (.xlsx hoặc .docx)",
+                           error_messages={"required": "Chưa chọn tệp bảng tiêu chí.",
+                                           "empty": "Tệp tải lên rỗng."})
+    code = forms.SlugField(label="Mã bộ tiêu chí", max_length=80,
+                           help_text="Chữ thường không dấu, số và dấu gạch ngang, ví dụ laocai-2026-so-nganh.",
+                           error_messages={"required": "Chưa nhập mã bộ tiêu chí.",
+                                           "invalid": "Mã chỉ gồm chữ cái không dấu, chữ số, gạch ngang, gạch dưới."})
+    name = forms.CharField(label="Tên bộ tiêu chí", max_length=500,
+                           error_messages={"required": "Chưa nhập tên bộ tiêu chí."})
+
+    def clean_code(self):
+        from .models import CriteriaSet
+
+        code = self.cleaned_data["code"]
+        if CriteriaSet.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"Đã có bộ tiêu chí mã '{code}'; hãy chọn mã khác.")
+        return code
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".docx")):
+            raise forms.ValidationError(f"Tệp '{upload.name}' không phải .xlsx hoặc .docx.")
+        from .table_import import MAX_BYTES
+
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"Tệp '{upload.name}' lớn hơn {MAX_BYTES // 1048576} MB.")
+        return upload
+
+
+class TableImportConfirmForm(forms.Form):
+    token = forms.CharField(max_length=64, min_length=64)

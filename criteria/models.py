@@ -11,7 +11,7 @@ from django.utils import timezone
 from config import appendonly
 from units.models import Block
 
-from .document import parse_document
+from .document import TEXT_NODE_KEYS, parse_document
 from .fields import FIELD_KINDS
 from .numbers import parse_number, plain
 from .scheme import APPLIES_TO, HEADLINES, STATUSES
@@ -62,6 +62,8 @@ class CriteriaSet(models.Model):
     total_max = models.DecimalField("tổng điểm tối đa", max_digits=9, decimal_places=3, null=True, blank=True)
     ranking_rule = models.TextField("quy tắc xếp hạng", blank=True)
     tie_rule = models.TextField("quy tắc đồng hạng", blank=True)
+    guidance = models.TextField("hướng dẫn, chú thích của văn bản", blank=True)
+    checks = models.JSONField("kiểm tra tính nhất quán của số liệu", default=list, blank=True)
     frozen_at = models.DateTimeField("đã dùng cho kỳ đánh giá từ", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
@@ -185,6 +187,11 @@ class Criterion(_FrozenGuard):
     not_assessed_reason = models.TextField("lý do không đánh giá", blank=True)
     note = models.TextField("ghi chú", blank=True)
     documents = models.TextField("tài liệu kiểm chứng cần đính kèm", blank=True)
+    method = models.TextField("cách xác định và tính điểm (như văn bản in)", blank=True)
+    data_source = models.TextField("nguồn thu thập dữ liệu", blank=True)
+    verifier = models.TextField("đơn vị phối hợp xác minh", blank=True)
+    automatic = models.CharField("chỉ số tự động, nguồn", max_length=300, blank=True)
+    guidance = models.TextField("hướng dẫn, chú thích", blank=True)
     rule = models.JSONField("quy tắc chấm điểm", null=True, blank=True)
 
     class Meta:
@@ -212,6 +219,7 @@ class EvidenceField(_FrozenGuard):
     label = models.TextField("nội dung")
     kind = models.CharField("kiểu", max_length=10, choices=Kind.choices)
     choices = models.JSONField("các lựa chọn", default=list, blank=True)
+    automatic = models.CharField("chỉ số tự động, nguồn", max_length=300, blank=True)
 
     class Meta:
         ordering = ["criterion", "order"]
@@ -251,9 +259,13 @@ def _set_document(criteria_set) -> dict:
             data["note"] = c.note
         if c.documents:
             data["documents"] = c.documents
+        for key in TEXT_NODE_KEYS:
+            if getattr(c, key):
+                data[key] = getattr(c, key)
         if c.id in fields:
             data["fields"] = [{"key": f.key, "label": f.label, "kind": f.kind,
-                               **({"choices": f.choices} if f.choices else {})} for f in fields[c.id]]
+                               **({"choices": f.choices} if f.choices else {}),
+                               **({"automatic": f.automatic} if f.automatic else {})} for f in fields[c.id]]
         if c.rule is not None:
             data["rule"] = c.rule
         if c.id in children:
@@ -272,6 +284,7 @@ def _set_document(criteria_set) -> dict:
                 "bands": [{"label": b.label, "lower": _decimal(b.lower), "upper": _decimal(b.upper),
                            **({"reason": b.reason} if b.reason else {})}
                           for b in criteria_set.bands.order_by("order")],
+                "guidance": criteria_set.guidance or None, "checks": criteria_set.checks or None,
                 "criteria": [node(c) for c in children.get(None, [])]}
     document["decision"] = {k: v for k, v in document["decision"].items() if v is not None}
     return document

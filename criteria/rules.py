@@ -100,6 +100,10 @@ class Rule:
         derived values. Field references and their kinds are checked by the reader."""
         return []
 
+    def allowed_points(self, node):
+        """The only points that may be typed for this criterion (a levels rule), or None for any."""
+        return None
+
     def check(self, node, values, fields):
         """Problems with one unit's cleaned ``values`` that make this rule unscorable, as
         (shown value, message, field label, field key) tuples."""
@@ -133,7 +137,11 @@ class RatioRule(Rule):
 
     kind = "ratio"
     label = "Tỷ lệ có ngưỡng (tuyến tính)"
-    params = ("percent", "numerator", "denominator", "may_exceed", "full_at", "zero_below", "divisor")
+    params = ("percent", "numerator", "denominator", "may_exceed", "full_at", "zero_below", "divisor",
+              "zero_of_zero")
+    #: What a ratio of 0 over 0 ("không phát sinh") earns. Undeclared, it earns 0 and is flagged
+    #: for the reviewer; a set declares it per criterion (docs/criteria-decisions.md).
+    ZERO_OF_ZERO = {"zero": "0 điểm", "full": "điểm tối đa", "not_applicable": "không áp dụng (giảm điểm tối đa)"}
 
     def parse(self, data):
         where = self.where
@@ -158,6 +166,10 @@ class RatioRule(Rule):
             raise RuleError(f"{where}: 'divisor' phải lớn hơn 0")
         if not (self.zero_below <= self.full_at <= HUNDRED):
             raise RuleError(f"{where}: cần 0 ≤ zero_below ({plain(self.zero_below)}) ≤ full_at ({plain(self.full_at)}) ≤ 100")
+        self.zero_of_zero = data.get("zero_of_zero")
+        if self.zero_of_zero is not None and (self.percent or self.zero_of_zero not in self.ZERO_OF_ZERO):
+            raise RuleError(f"{where}: 'zero_of_zero' là một trong {', '.join(self.ZERO_OF_ZERO)}, "
+                            "chỉ dùng với tử số/mẫu số")
 
     def to_data(self):
         data = {"kind": self.kind}
@@ -172,6 +184,8 @@ class RatioRule(Rule):
         if self.zero_below:
             data["zero_below"] = self.zero_below
         data["divisor"] = self.divisor
+        if self.zero_of_zero is not None:
+            data["zero_of_zero"] = self.zero_of_zero
         return data
 
     def field_refs(self):
@@ -196,11 +210,12 @@ class RatioRule(Rule):
         if self.percent:
             return ()
         n, d = total_of(values, self.numerator), total_of(values, self.denominator)
-        if n is None or d is None or (d and (n <= d or self.may_exceed)):
-            return ()
+        if n is None or d is None or (d and (n <= d or self.may_exceed)) or (d == 0 and n == 0):
+            return ()  # 0/0 is "không phát sinh": scored as the set declares (zero_of_zero)
         names = " + ".join(fields[k].label for k in self.denominator)
         if d == 0:
-            return [(vn(d), f"mẫu số '{names}' bằng 0, không tính được tỷ lệ", "", self.denominator[0])]
+            return [(vn(d), f"mẫu số '{names}' bằng 0 nhưng tử số là {vn(n)}, không tính được tỷ lệ", "",
+                     self.denominator[0])]
         return [(f"{vn(n)} > {vn(d)}", f"tử số lớn hơn mẫu số '{names}'", "", self.numerator[0])]
 
     def _ratio_text(self, fields):
@@ -223,6 +238,10 @@ class RatioRule(Rule):
             lines.append(f"{low} {vn(self.full_at)}%: tỷ lệ × {m} / {vn(self.divisor)}% (không vượt {m}).")
         if self.zero_below:
             lines.append(f"Dưới {vn(self.zero_below)}%: 0 điểm.")
+        if self.numerator:
+            reading = self.ZERO_OF_ZERO[self.zero_of_zero or "zero"]
+            lines.append(f"Không phát sinh (0/0): {reading}" + ("." if self.zero_of_zero else
+                                                                 " (bộ tiêu chí chưa quy định; thẩm định viên xem lại)."))
         return lines
 
     def score(self, node, ctx):
@@ -236,6 +255,11 @@ class RatioRule(Rule):
             num, den = total_of(values, self.numerator), total_of(values, self.denominator)
             if num is None or den is None:
                 return ZERO, ("missing",)
+            if not den:
+                reading = self.zero_of_zero
+                if reading == "full":
+                    return node.max_points, ("zero_of_zero", reading)
+                return ZERO, ("not_applicable" if reading == "not_applicable" else "zero_of_zero", reading)
             ratio = num * HUNDRED / den
         mx = node.max_points
         if ratio >= self.full_at:
@@ -249,6 +273,13 @@ class RatioRule(Rule):
         branch = detail[0]
         if branch == "missing":
             return "Chưa có số liệu → 0"
+        if branch == "zero_of_zero":
+            if detail[1] == "full":
+                return f"không phát sinh (0/0) → {vn(node.max_points)} điểm (theo bộ tiêu chí)"
+            return "không phát sinh (0/0) → 0 điểm" + (" (theo bộ tiêu chí)" if detail[1] else "")
+        if branch == "not_applicable":
+            return (f"không phát sinh (0/0) → không áp dụng: điểm tối đa áp dụng giảm {vn(node.max_points)} "
+                    "(theo bộ tiêu chí)")
         num, den, ratio = detail[1], detail[2], detail[3]
         head = f"{vn(num)} / {vn(den)} = {_pct(ratio)}" if num is not None else _pct(ratio)
         m = vn(node.max_points)
@@ -288,6 +319,10 @@ class YesNoRule(Rule):
     def yes_points(self, node):
         return node.max_points if self.yes is None else self.yes
 
+    def allowed_points(self, node):
+        """A reviewer typing points over it keeps to the two printed levels."""
+        return tuple(sorted({self.no, self.yes_points(node)}))
+
     def describe(self, node, fields):
         return [f"{fields[self.field].label}: Có: {vn(self.yes_points(node))} điểm; Không: {vn(self.no)} điểm."]
 
@@ -316,6 +351,10 @@ class ChoiceRule(Rule):
 
     def to_data(self):
         return {"kind": self.kind, "field": self.field, "points": dict(self.points)}
+
+    def allowed_points(self, node):
+        """A reviewer typing points over it keeps to the printed levels (Lào Cai IV.2.1: 0, 2 or 4)."""
+        return tuple(sorted(set(self.points.values())))
 
     def field_refs(self):
         return [(self.field, ("choice",))]
@@ -484,6 +523,41 @@ class ManualRule(Rule):
         return "Chưa nhập điểm → 0"
 
 
+class LevelsRule(ManualRule):
+    """Points typed by the scorer, held to the levels the source prints (Lào Cai III.2: 0 or 2;
+    IV.2.1: 0, 2 or 4) rather than anything from 0 to the maximum."""
+
+    kind = "levels"
+    label = "Chấm theo mức in trong văn bản"
+    params = ("levels",)
+
+    def parse(self, data):
+        raw = data.get("levels")
+        if not isinstance(raw, list) or len(raw) < 2:
+            raise RuleError(f"{self.where}: 'levels' phải liệt kê ít nhất hai mức điểm")
+        levels = [_num({"level": v}, "level", where=self.where) for v in raw]
+        if len(set(levels)) != len(levels):
+            raise RuleError(f"{self.where}: các mức điểm không được trùng nhau")
+        self.levels = tuple(sorted(levels))
+
+    def to_data(self):
+        return {"kind": self.kind, "levels": list(self.levels)}
+
+    def validate(self, node, scheme):
+        if node.declared_max is not None and self.levels[-1] > node.declared_max:
+            return [f"{self.where}: mức {vn(self.levels[-1])} lớn hơn điểm tối đa {vn(node.declared_max)}"]
+        return []
+
+    def allowed_points(self, node):
+        return self.levels
+
+    def describe(self, node, fields):
+        return [f"Người chấm chọn một trong các mức: {'; '.join(vn(v) for v in self.levels)} điểm."]
+
+    def explain(self, node, detail, fields):
+        return "Chưa chọn mức điểm → 0"
+
+
 class SubstituteRatioRule(Rule):
     """Lào Cai II.6: a unit without administrative procedures earns, in place of the
     sections it cannot be scored on, their maximum times its achieved ratio in a
@@ -627,7 +701,7 @@ class DeductionFlatRule(Rule):
 
 
 RULE_KINDS = {cls.kind: cls for cls in (
-    RatioRule, YesNoRule, ChoiceRule, CountStepsRule, RatePerDayRule, ManualRule,
+    RatioRule, YesNoRule, ChoiceRule, CountStepsRule, RatePerDayRule, ManualRule, LevelsRule,
     SubstituteRatioRule, DeductionPerDayRule, DeductionPerCriterionRule, DeductionFlatRule,
 )}
 

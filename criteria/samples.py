@@ -20,6 +20,14 @@ def sample_values(scheme, rng, *, level=0.85):
     for rule in rules:
         if not rule.sample_in_passes:
             rule.settle_sample(values, rng, level)
+    for check in scheme.checks:  # the set's consistency checks of level "error" hold too
+        if check.level != "error" or check.op not in ("<=", "<"):
+            continue
+        right = sum(values[k] for k in check.right)
+        if sum(values[k] for k in check.left) > right - (1 if check.op == "<" else 0):
+            share = max(0, right - (1 if check.op == "<" else 0)) // len(check.left)
+            for key in check.left:
+                values[key] = share
     return values
 
 
@@ -30,7 +38,12 @@ def sample_answers(scheme, rng, *, has_procedures=True, level=0.85):
     for node in scheme.leaves:
         if node.rule is None or not node.applies(has_procedures) or node.is_substitute:
             continue
-        if node.rule.manual:
+        levels = node.rule.allowed_points(node) if node.rule.manual else None
+        if levels:
+            # Points held to printed levels: the top level mostly, as units at ``level`` would score.
+            chosen = levels[-1] if rng.random() < level else rng.choice(levels)
+            answers[node.code] = {"points": str(chosen)}
+        elif node.rule.manual:
             top = node.assessed_max
             share = Decimal(str(min(1.0, rng.uniform(level - 0.2, 1.0)))).quantize(Decimal("0.01"))
             answers[node.code] = {"points": str((top * share).quantize(Decimal("0.01")))}

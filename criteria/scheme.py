@@ -33,6 +33,7 @@ class Field:
     kind: str
     choices: tuple = ()
     criterion: str = ""
+    automatic: str = ""  # the system the value is imported from; units do not type it
 
     @property
     def choice_labels(self):
@@ -54,6 +55,11 @@ class Node:
     not_assessed_reason: str = ""
     note: str = ""
     documents: str = ""  # the documents the unit attaches as evidence; none -> an explanation instead
+    method: str = ""  # the scoring method as the source prints it (imported tables)
+    data_source: str = ""  # "Nguồn thu thập dữ liệu"
+    verifier: str = ""  # "Đơn vị phối hợp xác minh"
+    automatic: str = ""  # every field of this criterion is imported from this source
+    guidance: str = ""  # the decision's footnotes for this criterion, shown where its figures are typed
     fields: tuple = ()
     rule: object = None
     children: list = field(default_factory=list)
@@ -125,6 +131,52 @@ class Band:
         return "mọi giá trị"
 
 
+CHECK_OPS = {"<=": "≤", "<": "<", ">=": "≥", ">": ">", "==": "="}
+CHECK_LEVELS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+@dataclass(frozen=True)
+class Check:
+    """A consistency check between figures ("staff with an IT degree ≤ IT staff").
+
+    An error stops the form from being saved like any bad figure; a warning is shown
+    (while typing, on review, in the batch command) but does not stop anything.
+    """
+
+    left: tuple
+    op: str
+    right: tuple
+    level: str = "error"
+    message: str = ""
+
+    def holds(self, values):
+        """True/False, or None while a figure is missing."""
+        left = right = ZERO
+        for key in self.left:
+            if values.get(key) is None:
+                return None
+            left += values[key]
+        for key in self.right:
+            if values.get(key) is None:
+                return None
+            right += values[key]
+        return {"<=": left <= right, "<": left < right, ">=": left >= right, ">": left > right,
+                "==": left == right}[self.op], left, right
+
+    def describe(self, fields):
+        left = " + ".join(fields[k].label for k in self.left)
+        right = " + ".join(fields[k].label for k in self.right)
+        return f"{left} {CHECK_OPS[self.op]} {right}"
+
+    def failures(self, values, fields):
+        """The message when this check fails on ``values`` ([] when it holds or lacks figures)."""
+        outcome = self.holds(values)
+        if outcome is None or outcome[0]:
+            return []
+        _, left, right = outcome
+        return [f"{self.message or self.describe(fields)} ({vn(left)} {CHECK_OPS[self.op]} {vn(right)} không đúng)"]
+
+
 @dataclass(eq=False)
 class Scheme:
     code: str
@@ -144,6 +196,8 @@ class Scheme:
     tie_rule: str = ""
     bands: tuple = ()
     nodes: list = field(default_factory=list)
+    guidance: str = ""  # the decision's footnotes for the whole set (cut-off date, who counts as staff…)
+    checks: tuple = ()
 
     def __post_init__(self):
         self.by_code = {n.code: n for n in self.walk()}

@@ -75,9 +75,17 @@ class CriterionResult:
         return self.node.code
 
     @property
+    def needs_review(self):
+        """A figure the set did not say how to score (0 of 0 undeclared): the reviewer should look."""
+        detail = self.detail
+        return bool(detail) and detail[0] == "zero_of_zero" and detail[1] is None and not self.entered
+
+    @property
     def explanation(self):
         node = self.node
         if not self.applicable:
+            if self.detail and self.detail[0] == "not_applicable":
+                return node.rule.explain(node, self.detail, self.fields)
             return f"Không áp dụng ({scheme_applies(node)})"
         if node.children:
             return f"Tổng các tiêu chí con = {vn(self.points, node.places)}"
@@ -98,6 +106,7 @@ class UnitResult:
     band: object
     rank: int | None = None
     raw_total: Decimal = ZERO
+    warnings: list = field(default_factory=list)  # failed consistency checks of level "warning"
 
     @property
     def classification(self):
@@ -192,6 +201,9 @@ def prepare(scheme, unit):
                     problems.append(Problem(label, code, raw, "điểm không được âm"))
                 elif points > limit:
                     problems.append(Problem(label, code, raw, f"điểm vượt điểm tối đa {vn(limit)}"))
+                elif (allowed := node.rule.allowed_points(node)) is not None and points not in allowed:
+                    problems.append(Problem(label, code, raw, "điểm chỉ được là một trong các mức "
+                                            f"{'; '.join(vn(v) for v in allowed)} (theo bộ tiêu chí)"))
                 elif points != round_half_up(points, node.places):
                     problems.append(Problem(label, code, raw, f"điểm chỉ được có tối đa {node.places} chữ số thập phân"))
                 else:
@@ -214,9 +226,23 @@ def prepare(scheme, unit):
     for node in plan_for(scheme).checks:
         for value, message, field_label, key in node.rule.check(node, values, fields):
             problems.append(Problem(label, node.code, value, message, field_label, key))
+    for check in scheme.checks:
+        if check.level == "error":
+            for message in check.failures(values, fields):
+                key = check.left[0]
+                problems.append(Problem(label, fields[key].criterion, None, message, key=key))
     if problems:
         return None, problems
     return (values, entered, flags), []
+
+
+def consistency_warnings(scheme, values):
+    """The messages of the set's warning-level consistency checks that these figures fail."""
+    found = []
+    for check in scheme.checks:
+        if check.level == "warning":
+            found += check.failures(values, scheme.fields)
+    return found
 
 
 def scheme_applies(node):
@@ -294,6 +320,8 @@ def score_prepared(scheme, unit, prepared):
         if node.code in entered:
             return CriterionResult(node, entered[node.code], node.assessed_max, True, None, True, fields)
         points, detail = node.rule.score(node, ctx)
+        if detail[0] == "not_applicable":
+            return CriterionResult(node, ZERO, ZERO, False, detail, False, fields)
         return CriterionResult(node, node.round(points), node.assessed_max, True, detail, False, fields)
 
     for node, code, score, mx, quantum in plan.direct[has_procedures]:
@@ -303,6 +331,9 @@ def score_prepared(scheme, unit, prepared):
             results[code] = CriterionResult(node, entered[code], mx, True, None, True, fields)
         else:
             points, detail = score(node, ctx)
+            if detail[0] == "not_applicable":
+                results[code] = CriterionResult(node, ZERO, ZERO, False, detail, False, fields)
+                continue
             results[code] = CriterionResult(node, points.quantize(quantum, ROUND_HALF_UP), mx, True, detail, False,
                                             fields)
     for node, source, source_groups in plan.substitutes:
@@ -326,7 +357,7 @@ def score_prepared(scheme, unit, prepared):
     score = scheme.headline_figure(total, max_points)
     ordered = {code: results[code] for code in plan.order}
     return UnitResult(unit, ordered, deductions, total, max_points, score, scheme.classify(score),
-                      raw_total=raw_total)
+                      raw_total=raw_total, warnings=consistency_warnings(scheme, values))
 
 
 def score_unit(scheme, unit: UnitInput) -> UnitResult:

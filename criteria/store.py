@@ -59,7 +59,8 @@ def save_document(document):
                         ("decision_issuer", scheme.decision_issuer), ("source", scheme.source),
                         ("headline", scheme.headline), ("points_places", scheme.points_places),
                         ("score_places", scheme.score_places), ("total_max", scheme.total_max),
-                        ("ranking_rule", scheme.ranking_rule), ("tie_rule", scheme.tie_rule)):
+                        ("ranking_rule", scheme.ranking_rule), ("tie_rule", scheme.tie_rule),
+                        ("guidance", scheme.guidance), ("checks", to_document(scheme).get("checks", []))):
         setattr(criteria_set, attr, value)
     criteria_set.save()
     criteria_set.blocks.set(blocks)
@@ -76,10 +77,13 @@ def save_document(document):
             criteria_set=criteria_set, parent=parent, order=order, code=node.code, title=node.title,
             max_points=node.declared_max, applies_to=node.applies_to, not_assessed_points=node.not_assessed,
             not_assessed_reason=node.not_assessed_reason, note=node.note, documents=node.documents,
+            method=node.method, data_source=node.data_source, verifier=node.verifier, automatic=node.automatic,
+            guidance=node.guidance,
             rule=jsonable(node.rule.to_data()) if node.rule else None)
         for i, f in enumerate(node.fields):
             evidence.append(EvidenceField(criterion=row, order=i, key=f.key, label=f.label, kind=f.kind,
-                                          choices=[{"value": v, "label": label} for v, label in f.choices]))
+                                          choices=[{"value": v, "label": label} for v, label in f.choices],
+                                          automatic=f.automatic if f.automatic != node.automatic else ""))
         for child in node.children:
             store(child, row)
 

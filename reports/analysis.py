@@ -25,9 +25,23 @@ def band_reason(band, headline):
         f"{FIGURE_NAMES[headline]} {band.describe()}"
 
 
+REMARK_ITEMS = 3      # criteria named per column
+REMARK_LENGTH = 240  # characters per column, so an annex row stays a few lines high
+
+
+def _short_list(titles):
+    """At most REMARK_ITEMS titles joined, cut at a word within REMARK_LENGTH characters."""
+    text = "; ".join(titles[:REMARK_ITEMS])
+    if len(text) <= REMARK_LENGTH:
+        return text
+    cut = text[:REMARK_LENGTH - 1].rsplit(" ", 1)[0].rstrip(";,. ")
+    return cut + "…"
+
+
 def draft_remarks(scheme, result):
-    """'Nội dung thực hiện tốt / chưa tốt' in the criteria's own words: full marks are done well;
-    nothing scored (or a deduction taken) is not."""
+    """'Nội dung thực hiện tốt / chưa tốt' drafted short, in the criteria's own words: the few
+    criteria that gained the most points (at full marks) and the few that lost the most (points
+    missed, or a deduction taken). A reviewer edits them before publication."""
     good, poor = [], []
     for node in scheme.leaves:
         outcome = result.criteria.get(node.code)
@@ -35,14 +49,16 @@ def draft_remarks(scheme, result):
             continue
         if node.is_deduction:
             if outcome.points > 0:
-                poor.append(f"{node.title} (trừ {vn(outcome.points)} điểm)")
+                poor.append((outcome.points, f"{node.title} (trừ {vn(outcome.points)} điểm)"))
             continue
         top = node.assessed_max
         if top and outcome.points >= top:
-            good.append(node.title)
-        elif outcome.points == 0:
-            poor.append(node.title)
-    return "; ".join(good), "; ".join(poor)
+            good.append((top, node.title))
+        elif top and outcome.points < top:
+            poor.append((top - outcome.points, node.title))
+    good.sort(key=lambda item: -item[0])
+    poor.sort(key=lambda item: -item[0])
+    return _short_list([t for _, t in good]), _short_list([t for _, t in poor])
 
 
 def rank_block(rows, group_codes):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("ky-danh-gia/<int:pk>/ket-qua/", views.results, name="results"),
     path("ky-danh-gia/<int:pk>/tong-hop/", views.dashboard, name="dashboard"),
     path("ky-danh-gia/<int:pk>/cong-bo/", views.publish_view, name="publish"),
+    path("ky-danh-gia/<int:pk>/cong-bo/trang-1.png", views.publish_preview, name="publish_preview"),
     path("ky-danh-gia/<int:pk>/gia-dinh/", views.whatif, name="whatif"),
     path("phieu/<int:assessment_pk>/nhan-xet/", views.remarks, name="remarks"),
     path("phieu/<int:assessment_pk>/ket-qua.pdf", views.unit_sheet, name="unit_sheet"),

@@ -1,13 +1,15 @@
 """Results, dashboard, publication, signing and verification pages. Thin: the work is in
 analysis (pure), snapshot (publish), render (PDF/Excel) and signing (pyHanko)."""
 
+import datetime
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +23,8 @@ from safety import text as safe_text
 
 from . import charts, integrity, signing
 from .analysis import summary
-from .forms import PublishForm, RemarksForm, ResultsForm, SignedUploadForm, WhatIfForm
-from .models import IssuingProfile, Publication, sha256
+from .forms import RemarksForm, ResultsForm, SignedUploadForm, WhatIfForm
+from .models import IssuingProfile, Publication, Remarks, sha256
 from .permissions import get_unit_for
 from .snapshot import block_document, block_rows, publish, save_remarks, store_signed
 
@@ -52,8 +54,11 @@ def results(request, pk):
     if not publications or request.user.has_perm("reports.publish"):  # reviewers edit remarks until publication
         forms = Assessment.objects.filter(pk__in=[r["assessment"] for b in blocks for r in b["rows"]]).select_related("unit")
         editable = {f.pk for f in forms if request.user.has_perm("reports.edit_remarks", f)}
+    edited = set(Remarks.objects.filter(assessment__period=period, edited_by__isnull=False)
+                 .values_list("assessment_id", flat=True))
     return render(request, "reports/results.html", {
         "period": period, "blocks": blocks, "pending": pending, "include_reviewed": include_reviewed,
+        "edited": edited,
         "publications": publications, "profiles": profiles, "today": timezone.localdate(),
         "can_publish": request.user.has_perm("reports.publish"), "editable": editable,
     })
@@ -77,22 +82,68 @@ def remarks(request, assessment_pk):
     return redirect("reports:results", assessment.period_id)
 
 
+def _publish_fields(data):
+    """The publishing form read once: (profile, number, date, title, reason, problems). Dates are
+    typed dd/mm/yyyy (yyyy-mm-dd is read too); texts go through the common limits of safe_text."""
+    problems = []
+    profile_ids = safe_text.ids([data.get("profile", "")])
+    profile = IssuingProfile.objects.filter(pk=profile_ids[0]).first() if profile_ids else None
+    if profile is None:
+        problems.append("Chưa chọn cơ quan ban hành, người ký (cấu hình trong trang quản trị).")
+    raw = safe_text.plain_parameter(data.get("date"), limit=20).strip()
+    date = None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            date = datetime.datetime.strptime(raw, pattern).date()
+            break
+        except ValueError:
+            continue
+    if date is None:
+        problems.append(f"Ngày văn bản “{raw}” không hợp lệ. Nhập theo dạng ngày/tháng/năm, ví dụ 05/01/2021.")
+    texts = {}
+    for key, label, limit in (("number", "Số văn bản", safe_text.NUMBER_MAX),
+                              ("title", "Trích yếu", safe_text.TITLE_MAX),
+                              ("reason", "Lý do đính chính", safe_text.REASON_MAX)):
+        try:
+            texts[key] = safe_text.check_text(data.get(key), label=label, limit=limit, multiline=key != "number")
+        except ValidationError as exc:
+            problems += exc.messages
+            texts[key] = ""
+    return profile, texts["number"].strip(), date, texts["title"], texts["reason"], problems
+
+
 @login_required
 @require_POST
 def publish_view(request, pk):
+    """Publishing is two steps: the first POST shows what will be published (forms not approved,
+    whether the period is still open, the annex's first page) and publishes nothing; only a POST
+    carrying the explicit confirmation publishes."""
     _require(request, "reports.publish")
     period = get_object_or_404(Period, pk=pk)
-    form = PublishForm(request.POST)
-    problems = [] if form.is_valid() else form.error_messages()
-    data = form.cleaned_data
-    if not problems and data["profile"] is None:
-        problems.append("Chưa chọn cơ quan ban hành, người ký (cấu hình trong trang quản trị).")
-    if not problems and data["date"] is None:
-        problems.append("Chưa nhập ngày văn bản.")
+    profile, number, date, title, reason, problems = _publish_fields(request.POST)
+    if not problems and request.POST.get("xac-nhan") != "1":
+        if not period.assessments.filter(status=Assessment.Status.APPROVED).exists():
+            problems.append("Chưa có phiếu nào được phê duyệt; chưa công bố được.")
+        elif not number:
+            problems.append("Cần nhập số văn bản công bố.")
+        else:
+            pending = list(period.assessments.exclude(status=Assessment.Status.APPROVED)
+                           .select_related("unit").order_by("unit__name"))
+            drafts = (period.assessments.filter(status=Assessment.Status.APPROVED)
+                      .exclude(remarks__edited_by__isnull=False).count())
+            return render(request, "reports/publish_confirm.html", {
+                "period": period, "profile": profile, "number": number, "date": date, "title": title,
+                "reason": reason, "pending": pending, "drafts": drafts,
+                "approved": period.assessments.filter(status=Assessment.Status.APPROVED).count(),
+                "still_open": period.status in (Period.Status.OPEN, Period.Status.REVIEW),
+                "correction": period.publications.exists(),
+                "preview_query": urlencode({"profile": profile.pk, "number": number, "date": date.strftime("%d/%m/%Y"),
+                                            "title": title}),
+            })
     if not problems:
         try:
-            publication = publish(period, data["profile"], by=request.user, number=data["number"], date=data["date"],
-                                  title=data["title"], reason=data["reason"])
+            publication = publish(period, profile, by=request.user, number=number, date=date, title=title,
+                                  reason=reason)
         except WorkflowError as exc:
             problems += exc.messages
         else:
@@ -101,6 +152,25 @@ def publish_view(request, pk):
     for problem in problems:
         messages.error(request, problem)
     return redirect("reports:results", period.pk)
+
+
+@login_required
+def publish_preview(request, pk):
+    """Page 1 of the annex that publishing would produce now, as a PNG; nothing is stored."""
+    from .preview import first_page_png
+    from .snapshot import build_document
+
+    _require(request, "reports.publish")
+    period = get_object_or_404(Period, pk=pk)
+    profile, number, date, title, _, problems = _publish_fields(request.GET)
+    if problems or not period.assessments.filter(status=Assessment.Status.APPROVED).exists():
+        return HttpResponse(" ".join(problems) or "Chưa có phiếu nào được phê duyệt.", status=400,
+                            content_type="text/plain; charset=utf-8")
+    document = build_document(period, profile, number=number or "…", date=date, title=title)
+    png, _pages = first_page_png(document)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -122,8 +192,13 @@ def dashboard(request, pk):
 
 
 def _publication_for(request, pk):
-    _require(request, "reports.view_results")
-    return get_object_or_404(Publication.objects.select_related("period", "supersedes", "published_by"), pk=pk)
+    """Reviewers, leaders and administrators see every publication; a unit's staff those of the
+    periods their unit took part in (anyone else gets 403, as before)."""
+    item = get_object_or_404(Publication.objects.select_related("period", "supersedes", "published_by"), pk=pk)
+    if not request.user.has_perm("reports.view_results") and not item.period.participants.filter(
+            memberships__user=request.user).exists():
+        raise PermissionDenied
+    return item
 
 
 @login_required
@@ -280,7 +355,8 @@ def unit_sheet(request, assessment_pk):
     digest = sha256(f"{assessment.pk}:{assessment.changed_at.isoformat()}".encode())
     pdf = render_unit_pdf({"assessment": assessment, "scheme": scheme, "rows": rows, "own": own,
                            "reviewed": reviewed, "digest": digest,
-                           "show_review": assessment.status != Assessment.Status.DRAFT})
+                           "show_review": assessment.status in (Assessment.Status.RETURNED, Assessment.Status.REVIEWED,
+                                                                Assessment.Status.APPROVED)})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="phieu-{assessment.unit.code}-{assessment.period.year}.pdf"'
     return response

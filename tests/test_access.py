@@ -54,6 +54,8 @@ MATRIX = {
     "unit_xlsx":       ("get",  [302, 200, 404, 200, 200, 200, 200]),
     "criteria_detail": ("get",  [302, 200, 200, 200, 200, 200, 200]),
     "criteria_yaml":   ("get",  [302, 200, 200, 200, 200, 200, 200]),
+    "criteria_import": ("get",  [302, 403, 403, 403, 403, 403, 200]),
+    "indicators":      ("get",  [302, 403, 403, 403, 403, 403, 200]),
 }
 
 # After publication (both forms approved, annex 15/QĐ-STTTT published, not signed).
@@ -118,6 +120,8 @@ def request_for(name, form, record, period):
         "unit_xlsx": (reverse("reports:unit_xlsx", args=[form.unit.code]), {}),
         "criteria_detail": (reverse("criteria:detail", args=[form.criteria_set.code, form.criteria_set.version]), {}),
         "criteria_yaml": (reverse("criteria:yaml", args=[form.criteria_set.code, form.criteria_set.version]), {}),
+        "criteria_import": (reverse("criteria:import"), {}),
+        "indicators": (reverse("assessment:indicators"), {}),
     }
     return urls[name]
 

@@ -23,6 +23,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 def log_in(browser, base, username):
     page = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 1000}).new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # the one-sentence confirmations before submit, approve
     page.goto(f"{base}/dang-nhap/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)

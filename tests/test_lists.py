@@ -41,8 +41,10 @@ def test_search_by_unit_name_ignores_diacritics(world, login):
     page = client.get(reverse("assessment:period", args=[world.period.pk]), {"q": "so noi VU"})
     text = _names(page)
     assert "Sở Nội vụ" in text and "Sở Thông tin và Truyền thông" not in text
-    page = client.get(reverse("assessment:period", args=[world.period.pk]), {"q": "x\x00" * 300})
+    page = client.get(reverse("assessment:period", args=[world.period.pk]), {"q": "xyz " * 300})
     assert page.status_code == 200 and "Không có phiếu nào phù hợp." in _names(page)
+    page = client.get(reverse("assessment:period", args=[world.period.pk]), {"q": "x\x00"})
+    assert page.status_code == 400 and "ký tự NUL" in _names(page)
 
 
 def test_progress_per_block_counts_states_and_names_late_units(world, login):

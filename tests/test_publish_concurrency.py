@@ -58,6 +58,7 @@ def test_five_concurrent_first_publications_one_wins(live_server, django_user_mo
     pages = [b.open(results_path) for b in browsers]
     assert [status for status, _ in pages] == [200] * 5
     data = [{"profile": str(profile.pk), "date": "2021-01-05", "number": "15/QĐ-STTTT", "title": "", "reason": "",
+             "xac-nhan": "1",  # the confirmation step's button (a POST without it publishes nothing)
              "csrfmiddlewaretoken": page_fields(html)["csrfmiddlewaretoken"]} for _, html in pages]
 
     responses = run_together(5, lambda i: browsers[i].open(path, data[i]))

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from assessment.models import Assessment
 from reports.analysis import band_reason, rank_block, summary
-from reports.models import Remarks
+from reports.models import Publication, Remarks
 from reports.snapshot import publish
 
 from .world import approved
@@ -83,11 +83,21 @@ def test_publish_view_names_what_is_wrong(world, profile, login):
     html = client.post(url, {"profile": profile.pk, "number": "2/QĐ", "date": "2021-01-05"}, follow=True).content.decode()
     assert "Chưa có phiếu nào được phê duyệt; chưa công bố được." in html
     approved(world, world.form_a, world.staff_a)
-    html = client.post(url, {"profile": profile.pk, "number": "", "date": "05/01/2021"}, follow=True).content.decode()
-    assert "Ngày văn bản “05/01/2021” không hợp lệ." in html
-    html = client.post(url, {"profile": profile.pk, "number": " ", "date": "2021-01-05"}, follow=True).content.decode()
+    html = client.post(url, {"profile": profile.pk, "number": "", "date": "32/01/2021"}, follow=True).content.decode()
+    assert "Ngày văn bản “32/01/2021” không hợp lệ." in html
+    html = client.post(url, {"profile": profile.pk, "number": " ", "date": "05/01/2021"}, follow=True).content.decode()
     assert "Cần nhập số văn bản công bố." in html
-    response = client.post(url, {"profile": profile.pk, "number": "2/QĐ", "date": "2021-01-05"}, follow=True)
+    # Without the explicit confirmation a POST only shows what would be published.
+    response = client.post(url, {"profile": profile.pk, "number": "2/QĐ", "date": "05/01/2021"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Xác nhận công bố" in html
+    assert "1 phiếu chưa được phê duyệt" in html and "Sở Nội vụ" in html and "Kỳ đánh giá vẫn đang mở" in html
+    assert not Publication.objects.filter(period=world.period).exists()
+    preview = client.get(reverse("reports:publish_preview", args=[world.period.pk]),
+                         {"profile": profile.pk, "number": "2/QĐ", "date": "05/01/2021"})
+    assert preview["Content-Type"] == "image/png" and preview.content[:8] == b"\x89PNG\r\n\x1a\n"
+    response = client.post(url, {"profile": profile.pk, "number": "2/QĐ", "date": "05/01/2021", "xac-nhan": "1"},
+                           follow=True)
     assert "Đã công bố phụ lục lần 1." in response.content.decode()
     assert response.redirect_chain[-1][0].startswith("/cong-bo/")
 

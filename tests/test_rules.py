@@ -92,9 +92,11 @@ def test_ratio_may_exceed_caps_at_full_points():
 
 
 def test_ratio_zero_denominator_named():
+    # 0 of 0 ("không phát sinh") is scored as the set declares (tests/test_zero_of_zero.py); a
+    # numerator over a zero denominator is still an input error.
     scheme = scheme_with(RATIO, [count("got"), count("total", "Tổng số đơn vị")])
     with pytest.raises(ScoringInputError, match="mẫu số 'Tổng số đơn vị' bằng 0"):
-        score(scheme, {"got": 0, "total": 0})
+        score(scheme, {"got": 1, "total": 0})
 
 
 def test_linear_branch_above_maximum_is_capped():

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         except ScoringInputError as exc:
             raise CommandError(f"Dữ liệu có {len(exc.problems)} lỗi, chưa chấm đơn vị nào:\n"
                                + "\n".join(f"- {p}" for p in exc.problems)) from None
+        for result in results:
+            for warning in result.warnings:
+                self.stderr.write(f"Cảnh báo — đơn vị {result.unit.label}: {warning}")
         if format == "table":
             self.stdout.write(results_table(scheme, results), ending="")
         else:
