@@ -16,21 +16,22 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from config import chain
 from criteria.fields import cell_value, clean, from_cell, stored_value
 from criteria.numbers import NumberFormatError, parse_number
-from criteria.plan import plan_for
 from safety.formulas import neutralize_workbook
 
 from .models import Answer, Assessment
 from .offline import OfflineFileError, _check_container
-from .scoring import answer_rows, score_both_numbers, unit_input
+from .sheet import UNIT, AnswerSheet, answer_row, unit_facts
+from .workflow import TOTALS, cache_results
 
 POINTS = "điểm"
 
 
-def columns(scheme, *, has_procedures_any=True):
+def columns(scheme):
     """(header, node, field or None) for every input of the set, in the official order."""
     out = []
     for node in scheme.leaves:
@@ -119,7 +120,7 @@ def read_sheet(period, criteria_set, data, name="tệp"):
         stored.setdefault(item.assessment_id, {})[code] = item
     reading = BulkReading()
     seen = set()
-    letters = {i: _column_letter(i + 1) for i in range(len(header))}
+    letters = {i: get_column_letter(i + 1) for i in range(len(header))}
     for number, values in enumerate(rows, 1):
         if number == 1 or not values or all(v in (None, "") for v in values):
             continue  # the second row names the figures
@@ -161,11 +162,8 @@ def read_sheet(period, criteria_set, data, name="tệp"):
             except NumberFormatError as exc:
                 row_problems.append(f"{where}, “{fld.label}”): {exc} (giá trị: {raw_cell})")
         if not row_problems:
-            engine_rows = answer_rows(answers.values())
-            for c, state in new.items():
-                engine_rows[c].update(state)
-            engine_problems = plan_for(scheme).problems(unit_input(form, scheme, engine_rows, reviewed=False))
-            row_problems += [f"Dòng {line}: {p}" for p in engine_problems]
+            sheet = AnswerSheet(scheme, unit_facts(form), {c: answer_row(a) for c, a in answers.items()})
+            row_problems += [f"Dòng {line}: {p}" for p in sheet.with_changes(new, side=UNIT).plan_problems(UNIT)]
         changes = {c: state for c, state in new.items()
                    if (state["values"], state["points"]) != (answers[c].values, answers[c].points)}
         if changes and not form.editable_by_unit():
@@ -266,14 +264,6 @@ def _insert_history(answers, *, by, reason):
                                f"VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
-def _column_letter(n):
-    text = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        text = chr(65 + rest) + text
-    return text
-
-
 @transaction.atomic
 def apply(period, criteria_set, reading, *, by):
     """Write every change at once; refuse everything if any form changed state or answer moved on."""
@@ -291,7 +281,7 @@ def apply(period, criteria_set, reading, *, by):
         answer = SimpleNamespace(criterion=SimpleNamespace(code=code), **dict(zip(names, row, strict=True)))
         answer.pk = answer.id
         by_form.setdefault(answer.assessment_id, {})[code] = answer
-    touched, totals = [], []
+    touched, totals, rescored = [], [], []
     for pk, changes in reading.forms.items():
         form, current = forms[pk], by_form[pk]
         for code, state in changes.items():
@@ -299,18 +289,13 @@ def apply(period, criteria_set, reading, *, by):
             answer.values, answer.points = state["values"], state["points"]
             answer.version += 1
             touched.append(answer)
-        own, reviewed = score_both_numbers(form, scheme, answer_rows(current.values()))
-        for code, answer in current.items():
-            answer.self_result = own.criteria[code].points if own.criteria[code].applicable else None
-            answer.reviewed_result = reviewed.criteria[code].points if reviewed.criteria[code].applicable else None
-        form.self_total, form.self_score = own.total, own.score
-        form.reviewed_total, form.reviewed_score = reviewed.total, reviewed.score
-        form.max_points, form.classification = reviewed.max_points, reviewed.classification
+        # The same computation as workflow.rescore; only the writing is batched for the whole period.
+        sheet = AnswerSheet(scheme, unit_facts(form), {c: answer_row(a) for c, a in current.items()})
+        rescored += cache_results(sheet, form, current.values(), fast=True)
         form.changed_at = timezone.now()
         totals.append(form)
     _update_rows(Answer, ["values", "points", "version"], touched)
     _insert_history(touched, by=by, reason="Nhập số liệu từ tệp Excel của cả kỳ")
-    _update_rows(Answer, ["self_result", "reviewed_result"], [a for f in by_form.values() for a in f.values()])
-    _update_rows(Assessment, ["self_total", "self_score", "reviewed_total", "reviewed_score", "max_points",
-                              "classification", "changed_at"], totals)
+    _update_rows(Answer, ["self_result", "reviewed_result"], rescored)
+    _update_rows(Assessment, [*TOTALS, "changed_at"], totals)
     return len(touched)

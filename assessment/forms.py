@@ -6,7 +6,10 @@ from criteria.fields import clean, form_value, stored_value
 from criteria.forms import EvidenceInputsMixin, field_name, points_name
 from criteria.numbers import NumberFormatError, parse_number, vn
 from criteria.scoring import Problem
+from safety import text as safe_text
 from safety.text import COMMENT_MAX, NOTE_MAX, REASON_MAX, SafeTextField
+
+from .models import Assessment, EvidenceFile
 
 
 def version_name(code):
@@ -46,6 +49,9 @@ class _AnswersForm(EvidenceInputsMixin, forms.Form):
         has_procedures = self.assessment.unit.has_procedures
         return [n for n in self.scheme.leaves
                 if n.rule is not None and n.applies(has_procedures) and n.code in self.answers]
+
+    def clean_name(self):
+        return safe_text.clean_filename(self.cleaned_data["name"], fallback="tệp")
 
     def versions(self):
         return {code: self.cleaned_data.get(version_name(code)) for code in self.answers}
@@ -169,3 +175,149 @@ class ReviewForm(_AnswersForm):
             new["review_reason"] = reason if differs else ""
             changes[node.code] = new
         return changes, problems
+
+
+# --- small forms for small actions -----------------------------------------
+#
+# Every URL or POST parameter a view reads goes through one of these, so a wrong value
+# (``phieu=abc``, ``days=²``, ``profile=abc``) gives a Vietnamese message naming the parameter
+# instead of a 500. Free text uses safety.text's checks and documented limits (``text()``);
+# a NUL anywhere in a request is refused before any view by safety.middleware.
+
+ERRORS = {
+    "required": "Chưa nhập {label}.",
+    "invalid": "{label} không hợp lệ.",
+    "invalid_choice": "{label} không hợp lệ.",
+    "invalid_list": "{label} không hợp lệ.",
+    "invalid_pk_value": "{label} không hợp lệ.",
+    "min_value": "{label} phải từ {low} trở lên.",
+    "max_value": "{label} không được lớn hơn {high}.",
+    "max_length": "{label} dài quá {length} ký tự.",
+    "null_characters_not_allowed": "{label} chứa ký tự không hợp lệ.",
+}
+
+
+class ParamForm(forms.Form):
+    """A form over request parameters. ``params`` maps a field to its parameter's name where the
+    two differ (URLs use Vietnamese words with hyphens); every error message is Vietnamese and
+    names the field (set ``label``)."""
+
+    params: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            label = str(field.label or "Giá trị")
+            low = getattr(field, "min_value", None)
+            high = getattr(field, "max_value", None)
+            length = getattr(field, "max_length", None)
+            for code, message in ERRORS.items():
+                field.error_messages[code] = message.format(label=label, low=low, high=high, length=length)
+
+    def add_prefix(self, field_name):
+        return self.params.get(field_name, field_name)
+
+    def error_messages(self):
+        """Every error, as sentences for ``messages.error``."""
+        return [str(e) for errors in self.errors.values() for e in errors]
+
+
+def text(label, *, limit, multiline=True):
+    """Free text: trimmed, refused with a message naming ``label`` beyond ``limit`` characters or
+    when it holds control or bidi characters (safety.text.check_text)."""
+    return safe_text.SafeTextField(label=label, limit=limit, multiline=multiline)
+
+
+def parameter(label, *, limit=safe_text.PARAMETER_MAX):
+    """A short one-line parameter (a code, a file name)."""
+    return text(label, limit=limit, multiline=False)
+
+
+def upload(label):
+    """A file parameter. Its content (empty, too large, of the wrong type) is judged by the verb
+    that takes it, which names the file in its message."""
+    return forms.FileField(label=label, required=False, allow_empty_file=True)
+
+
+class QueueFilterForm(ParamForm):
+    """The filters of a period's queue: ``?khoi=…&trang-thai=…``."""
+
+    params = {"block": "khoi", "status": "trang-thai"}
+    block = forms.SlugField(label="Khối", required=False, max_length=50)
+    status = forms.ChoiceField(label="Trạng thái", required=False, choices=[("", ""), *Assessment.Status.choices])
+
+
+class DecisionForm(ParamForm):
+    """Approve, unapprove or reopen one form."""
+
+    reason = text("Lý do", limit=safe_text.REASON_MAX)
+    days = parameter("Số ngày mở lại", limit=20)
+
+    def clean_days(self):
+        """Whole days from 1 to 30, 3 when not given."""
+        return safe_text.parse_int(self.cleaned_data["days"], label="Số ngày mở lại", lo=1, hi=30, default=3)
+
+
+class UnitActionForm(ParamForm):
+    """What the unit's form page was asked to do besides saving figures."""
+
+    action = forms.ChoiceField(label="Thao tác", required=False, choices=[("", ""), ("save", "Lưu"), ("submit", "Nộp")])
+
+
+class ReviewActionForm(ParamForm):
+    action = forms.ChoiceField(label="Thao tác", required=False,
+                               choices=[("", ""), ("save", "Lưu"), ("return", "Trả lại"), ("accept", "Hoàn thành")])
+    reason = text("Nội dung đề nghị giải trình", limit=safe_text.REASON_MAX)
+
+
+class PreviewForm(ParamForm):
+    side = forms.ChoiceField(label="Cột điểm", required=False, choices=[("", ""), ("self", "Tự đánh giá"),
+                                                                         ("review", "Thẩm định")])
+
+
+class IdListField(forms.Field):
+    """A repeated parameter of row ids (``phieu=3&phieu=7``). What is not a plain number cannot
+    name a row and is left out; the caller counts it among the rows it skipped."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return safe_text.ids(value or [])
+
+
+class BulkApproveForm(ParamForm):
+    params = {"chosen": "phieu"}
+    chosen = IdListField(label="Phiếu được chọn", required=False)
+
+    def given(self):
+        """How many forms the request named, well-formed or not."""
+        return len(self.data.getlist("phieu")) if hasattr(self.data, "getlist") else len(self.cleaned_data["chosen"])
+
+
+class CommentForm(ParamForm):
+    text = text("Nội dung giải trình", limit=safe_text.COMMENT_MAX)
+    criterion = parameter("Tiêu chí")
+
+
+class UploadForm(ParamForm):
+    file = upload("Tệp")
+    criterion = parameter("Tiêu chí")
+    kind = forms.ChoiceField(label="Loại tệp", required=False, choices=[("", ""), *EvidenceFile.Kind.choices])
+
+
+class ConfirmUploadForm(ParamForm):
+    """An Excel upload: a new file, or the confirmation of one already previewed (by its SHA-256)."""
+
+    params = {"confirm": "xac-nhan", "name": "ten", "criteria_set": "bo", "template": "mau"}
+    file = upload("Tệp Excel")
+    confirm = forms.RegexField(label="Mã tệp đã xem trước", regex=r"^[0-9a-f]{64}$", required=False)
+    name = forms.CharField(label="Tên tệp", required=False)
+    criteria_set = forms.IntegerField(label="Bộ tiêu chí", required=False, min_value=1, max_value=2**31 - 1)
+    template = forms.BooleanField(label="Tải tệp mẫu", required=False)
+
+    def versions(self):
+        """The answer versions the preview was made from (``v__<code>``); malformed ones are left out,
+        which makes the save refuse those answers as changed by someone else."""
+        return {key[3:]: int(value) for key, value in self.data.items()
+                if key.startswith("v__") and isinstance(value, str) and value.isascii() and value.isdigit()
+                and len(value) < 10}

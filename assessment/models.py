@@ -177,10 +177,14 @@ class Assessment(models.Model):
     def reopened(self):
         return self.reopened_until is not None and self.reopened_until > timezone.now()
 
+    def can(self, verb):
+        """Whether the form's status allows ``verb`` (a key of TRANSITIONS) now."""
+        return self.status in TRANSITIONS[verb][0]
+
     def editable_by_unit(self):
-        """The unit may edit while the form is theirs: draft or returned, in an open period
-        (or reopened by an administrator for a limited time)."""
-        if self.status not in (self.Status.DRAFT, self.Status.RETURNED):
+        """The unit may edit while the form is theirs — in a status it can submit from — in an
+        open period (or reopened by an administrator for a limited time)."""
+        if not self.can("submit"):
             return False
         return self.period.status == Period.Status.OPEN or self.reopened
 
@@ -188,16 +192,34 @@ class Assessment(models.Model):
         """Why the unit cannot edit now, in words a user understands; '' when they can."""
         if self.editable_by_unit():
             return ""
-        if self.status == self.Status.SUBMITTED:
-            return "Phiếu đã nộp và đang chờ Sở thẩm định. Nếu Sở trả lại để giải trình, đơn vị sẽ sửa được."
-        if self.status == self.Status.REVIEWED:
-            return "Phiếu đã được thẩm định xong, đang chờ lãnh đạo phê duyệt."
-        if self.status == self.Status.APPROVED:
-            return "Kết quả đã được lãnh đạo phê duyệt nên không sửa được nữa."
+        if self.status in NOT_THE_UNITS:
+            return NOT_THE_UNITS[self.status]
         if self.period.status == Period.Status.DRAFT:
             return "Kỳ đánh giá chưa mở."
         return (f"Kỳ đánh giá đang ở trạng thái “{self.period.get_status_display()}”, đơn vị không sửa phiếu được. "
                 "Cần sửa thì đề nghị quản trị viên mở lại phiếu.")
+
+
+S = Assessment.Status
+
+#: The form's life, written once: verb -> (statuses it may start from, status it leads to).
+#: Only the verbs in ``assessment.workflow`` move along it; who may edit or act in which status
+#: (``Assessment.can``, ``editable_by_unit``, the permission rules) is read from it.
+TRANSITIONS = {
+    "submit": ({S.DRAFT, S.RETURNED}, S.SUBMITTED),
+    "return_to_unit": ({S.SUBMITTED}, S.RETURNED),
+    "accept_review": ({S.SUBMITTED}, S.REVIEWED),
+    "approve": ({S.REVIEWED}, S.APPROVED),
+    "unapprove": ({S.APPROVED}, S.REVIEWED),
+    "reopen": ({S.DRAFT, S.SUBMITTED, S.RETURNED, S.REVIEWED}, S.RETURNED),
+}
+#: Why the unit cannot edit in the statuses where the form is not theirs (see ``read_only_reason``).
+NOT_THE_UNITS = {
+    S.SUBMITTED: "Phiếu đã nộp và đang chờ Sở thẩm định. Nếu Sở trả lại để giải trình, đơn vị sẽ sửa được.",
+    S.REVIEWED: "Phiếu đã được thẩm định xong, đang chờ lãnh đạo phê duyệt.",
+    S.APPROVED: "Kết quả đã được lãnh đạo phê duyệt nên không sửa được nữa.",
+}
+assert set(NOT_THE_UNITS) == set(S) - TRANSITIONS["submit"][0]
 
 
 class Answer(models.Model):

@@ -22,7 +22,7 @@ from safety.archives import UnsafeFile, inspect_zip
 from safety.formulas import neutralize_workbook
 from safety.text import NOTE_MAX, check_text
 
-from .scoring import answer_rows, problems_for
+from .sheet import UNIT, AnswerSheet
 
 SHEET, META = "Phiếu tự đánh giá", "_thong_tin"
 MAX_BYTES = 5 * 1024 * 1024
@@ -50,16 +50,10 @@ def _layout(assessment, scheme):
     """The rows of the sheet: ("criterion", node) and ("field", node, field), in the official order."""
     rows = []
     has_procedures = assessment.unit.has_procedures
-
-    def walk(node):
+    for node, _ in scheme.tree():
         rows.append(("criterion", node, None))
         if not node.children and node.rule is not None and node.applies(has_procedures):
             rows.extend(("field", node, f) for f in node.fields)
-        for child in node.children:
-            walk(child)
-
-    for node in scheme.nodes:
-        walk(node)
     return rows
 
 
@@ -245,11 +239,9 @@ def read_workbook(assessment, answers, data, name="tệp"):
                 except NumberFormatError as exc:
                     reading.problems.append(f"Ô {cell.coordinate} (tiêu chí {node.code}): điểm {exc} "
                                             f"(giá trị: {cell.value})")
-    rows_for_engine = answer_rows(answers)
-    for code, entry in typed.items():
-        rows_for_engine[code].update({"values": entry["values"], "points": entry["points"]})
     if not reading.problems:
-        for problem in problems_for(assessment, scheme, rows_for_engine, reviewed=False):
+        sheet = AnswerSheet.of(assessment, answers).with_changes(typed, side=UNIT)
+        for problem in sheet.problems(UNIT):
             where = cells.get((problem.criterion, problem.key or None)) or cells.get((problem.criterion, None))
             reading.problems.append((f"Ô {where}: " if where else "") + f"tiêu chí {problem.criterion}: "
                                     f"{problem.message}" + (f" (giá trị: {problem.value})" if problem.value is not None else ""))

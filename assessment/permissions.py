@@ -12,12 +12,17 @@ from .models import Assessment, ReviewerAssignment
 from .roles import Role, has_role, is_admin, is_leader
 
 
-@rules.predicate
-def is_unit_member(user, assessment):
+def unit_ids(user):
+    """The units the user works for, read once per request."""
     cache = getattr(user, "_unit_ids", None)
     if cache is None:
         cache = user._unit_ids = set(user.unit_memberships.values_list("unit_id", flat=True))
-    return assessment.unit_id in cache
+    return cache
+
+
+@rules.predicate
+def is_unit_member(user, assessment):
+    return assessment.unit_id in unit_ids(user)
 
 
 @rules.predicate
@@ -49,19 +54,14 @@ def editable_by_unit(user, assessment):
     return assessment.editable_by_unit()
 
 
-@rules.predicate
-def under_review(user, assessment):
-    return assessment.status == Assessment.Status.SUBMITTED
+def status_allows(verb):
+    """A predicate: the form's status is one ``verb`` may start from (TRANSITIONS)."""
+    return rules.predicate(lambda user, assessment: assessment.can(verb), name=f"status_allows_{verb}")
 
 
-@rules.predicate
-def reviewed(user, assessment):
-    return assessment.status == Assessment.Status.REVIEWED
-
-
-@rules.predicate
-def approved(user, assessment):
-    return assessment.status == Assessment.Status.APPROVED
+under_review = status_allows("accept_review")
+reviewed = status_allows("approve")
+approved = status_allows("unapprove")
 
 
 can_view = is_unit_member | is_assigned_reviewer | leader | administrator

@@ -87,7 +87,7 @@ def period_progress(request, pk):
         block = blocks.setdefault(form.unit.block_id, {"block": form.unit.block, "counts": Counter(), "late": []})
         state = progress_state(form)
         block["counts"][state] += 1
-        unsubmitted = form.status in (Assessment.Status.DRAFT, Assessment.Status.RETURNED) and form.submitted_at is None
+        unsubmitted = form.can("submit") and form.submitted_at is None
         if past_deadline and unsubmitted:
             form.late_text = f"chưa nộp, quá hạn {(today - period.deadline).days} ngày"
             block["late"].append(form)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,19 +19,32 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
+from criteria.numbers import vn
 from safety import text as safe_text
 from safety.cleanup import remove_stale_previews
 
 from . import workflow
-from .forms import ReviewForm, UnitForm
+from .forms import (
+    BulkApproveForm,
+    CommentForm,
+    ConfirmUploadForm,
+    DecisionForm,
+    PreviewForm,
+    QueueFilterForm,
+    ReviewActionForm,
+    ReviewForm,
+    UnitActionForm,
+    UnitForm,
+    UploadForm,
+)
 from .history import history_entries
-from .models import Assessment, EvidenceFile, Period
+from .models import TRANSITIONS, Assessment, EvidenceFile, Period
 from .periods import criteria_changes
 from .permissions import get_assessment_for
 from .queues import filter_by_unit_name, search_text
 from .roles import Role, has_role, is_admin, sees_everything
-from .scoring import answer_rows, problems_for, score_both_for_display
-from .workflow import ConflictError, WorkflowError
+from .sheet import REVIEW, UNIT, AnswerSheet
+from .workflow import ConflictError, InputProblemsError, WorkflowError
 
 
 def _forbid(request, assessment, message):
@@ -49,19 +62,17 @@ def home(request):
     if user.has_perm("assessment.list_periods"):
         periods = Period.objects.exclude(status=Period.Status.DRAFT) if not sees_everything(user) else Period.objects.all()
         periods = periods.annotate(total=Count("assessments"), submitted=Count(
-            "assessments", filter=~Q(assessments__status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED])))
+            "assessments", filter=~Q(assessments__status__in=TRANSITIONS["submit"][0])))
     return render(request, "assessment/home.html", {"own": own, "periods": periods})
 
 
-def _queue(request, period):
+def _queue(request, period, filters):
     forms = (Assessment.objects.visible_to(request.user).filter(period=period)
              .select_related("unit__block", "criteria_set"))
-    block = safe_text.plain_parameter(request.GET.get("khoi"))
-    status = safe_text.choice(request.GET.get("trang-thai", ""), Assessment.Status.values)
-    if block:
-        forms = forms.filter(unit__block__code=block)
-    if status:
-        forms = forms.filter(status=status)
+    if filters.cleaned_data.get("block"):
+        forms = forms.filter(unit__block__code=filters.cleaned_data["block"])
+    if filters.cleaned_data.get("status"):
+        forms = forms.filter(status=filters.cleaned_data["status"])
     return forms.order_by("unit__block__order", "unit__name")
 
 
@@ -70,7 +81,13 @@ def period_detail(request, pk):
     if not request.user.has_perm("assessment.list_periods"):
         raise Http404("Không tìm thấy kỳ đánh giá.")
     period = get_object_or_404(Period, pk=pk)
-    forms = list(_queue(request, period))
+    filters = QueueFilterForm(request.GET)
+    if not filters.is_valid():
+        for message in filters.error_messages():
+            messages.error(request, f"{message} Bộ lọc này được bỏ qua.")
+        filters = QueueFilterForm({})
+        filters.is_valid()
+    forms = list(_queue(request, period, filters))
     if not forms and not sees_everything(request.user):
         raise Http404("Không tìm thấy kỳ đánh giá.")
     query = search_text(request)
@@ -82,8 +99,8 @@ def period_detail(request, pk):
     has_bands = any(s.scheme().bands for s in {f.criteria_set for f in forms})
     return render(request, "assessment/period.html", {
         "period": period, "forms": forms, "blocks": sorted(blocks.items()),
-        "statuses": Assessment.Status.choices, "chosen_block": safe_text.plain_parameter(request.GET.get("khoi")),
-        "chosen_status": safe_text.choice(request.GET.get("trang-thai", ""), Assessment.Status.values), "q": query,
+        "statuses": Assessment.Status.choices, "chosen_block": filters.cleaned_data.get("block", ""),
+        "chosen_status": filters.cleaned_data.get("status", ""), "q": query,
         "can_approve": has_role(request.user, Role.LEADER), "is_admin": is_admin(request.user),
         "has_bands": has_bands,
     })
@@ -99,9 +116,10 @@ def approve_many(request, pk):
     query = {k: request.POST.get(k, "") for k in ("khoi", "trang-thai") if request.POST.get(k)}
     if query:
         back += "?" + urlencode(query)
-    ticked = request.POST.getlist("phieu")
-    ids = safe_text.ids(ticked)
-    if not ticked:
+    form = BulkApproveForm(request.POST)
+    form.is_valid()
+    ids = form.cleaned_data.get("chosen", [])
+    if not form.given():
         messages.error(request, "Chưa chọn phiếu nào: đánh dấu các phiếu đã thẩm định cần phê duyệt rồi bấm lại.")
         return redirect(back)
     chosen = [a for a in Assessment.objects.visible_to(request.user).filter(period=period, pk__in=ids)
@@ -109,7 +127,7 @@ def approve_many(request, pk):
     approved, refused = workflow.approve_many(chosen, by=request.user)
     if approved:
         messages.success(request, f"Đã phê duyệt {len(approved)} phiếu.")
-    skipped = len(ticked) - len(chosen)
+    skipped = form.given() - len(chosen)
     if skipped:
         refused.append(f"{skipped} phiếu chưa thẩm định xong hoặc không thuộc quyền phê duyệt, đã bỏ qua.")
     for message in refused:
@@ -151,7 +169,7 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
     def bound(name):
         return form[name] if form is not None and name in form.fields else None
 
-    def walk(node, depth, section):
+    def row(node, depth, section):
         answer = by_code.get(node.code)
         inputs, review_inputs, request_inputs = [], [], []
         if form is not None and node.rule is not None and not node.children:
@@ -185,11 +203,11 @@ def _rows(scheme, assessment, answers, form, own, reviewed, files, comments, *, 
                 ("co", bool(answer and (answer.poor_data or answer.request))),
                 ("tep-moi", bool(changes and changes["added"])), ("doi", bool(changes))) if on),
         })
-        for child in node.children:
-            walk(child, depth + 1, section)
 
-    for node in scheme.nodes:
-        walk(node, 0, node.code)
+    section = None
+    for node, depth in scheme.tree():
+        section = node.code if depth == 0 else section
+        row(node, depth, section)
     return rows
 
 
@@ -229,7 +247,7 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
     from .warnings import figure_warnings, last_year_values
 
     scheme = assessment.criteria_set.scheme()
-    own, reviewed = score_both_for_display(assessment, scheme, answer_rows(answers))
+    own, reviewed = AnswerSheet.of(assessment, answers).for_display().both()
     context = _context(assessment, answers, form=form, own=own, reviewed=reviewed, review=review,
                        problems=_problem_links(form, problems))
     editable = form is not None and not review
@@ -269,19 +287,6 @@ def _render_form(request, assessment, answers, form, *, review=False, problems=(
     return render(request, "assessment/form.html", context, status=status)
 
 
-def _unit_changes(form, assessment, answers):
-    """Cleaned changes from the unit's form, or problems attached to the form's inputs."""
-    changes, problems = form.changes()
-    if not problems:
-        rows = answer_rows(answers)
-        for code, new in changes.items():
-            rows[code].update({"values": new["values"], "points": new["points"]})
-        problems = problems_for(assessment, assessment.criteria_set.scheme(), rows, reviewed=False)
-    if problems:
-        form.attach_problems(problems)
-    return changes, problems
-
-
 @login_required
 def form_view(request, pk):
     assessment = get_assessment_for(request.user, pk)
@@ -293,24 +298,28 @@ def form_view(request, pk):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
     form = UnitForm(assessment, answers, request.POST)
     autosave = request.headers.get("X-Autosave") == "1"
+    action = UnitActionForm(request.POST)
+    submitting = action.is_valid() and action.cleaned_data["action"] == "submit"
     problems = []
     if form.is_valid():
-        changes, problems = _unit_changes(form, assessment, answers)
-        if not problems:
+        changes, problems = form.changes()
+        if problems:
+            form.attach_problems(problems)
+        else:
             try:
                 changed = workflow.save_unit_answers(assessment, changes, form.versions(), by=request.user,
                                                      autosave=autosave)
-                if request.POST.get("action") == "submit":
+                if submitting:
                     workflow.submit(assessment, by=request.user)
                     messages.success(request, "Đã nộp phiếu. Phiếu chờ Sở TTTT thẩm định.")
                     return redirect("assessment:form", assessment.pk)
             except WorkflowError as exc:
-                problems = exc.messages
-                if isinstance(exc, ConflictError) or request.POST.get("action") != "submit":
-                    form.add_error(None, exc)
+                if isinstance(exc, (ConflictError, InputProblemsError)) or not submitting:
+                    problems = _place(form, exc)
                 else:
                     # The draft was saved; only the submission is refused. A fresh form carries the
                     # new versions, so the next save does not collide with this one.
+                    problems = exc.messages
                     answers = workflow.load_answers(assessment)
                     return _render_form(request, assessment, answers, UnitForm(assessment, answers),
                                         problems=problems, status=400, saved_not_submitted=True)
@@ -325,6 +334,17 @@ def form_view(request, pk):
         return JsonResponse({"saved": False, "errors": problems_to_text(form, problems)}, status=400)
     answers = workflow.load_answers(assessment)
     return _render_form(request, assessment, answers, form, problems=problems_to_text(form, problems), status=400)
+
+
+def _place(form, exc, *, on_top=True):
+    """Where a verb's refusal shows: the engine's problems beside their inputs (the verb found
+    them, the view does not look again), anything else at the top of the form."""
+    if isinstance(exc, InputProblemsError):
+        form.attach_problems(exc.problems)
+        return exc.problems
+    if on_top:
+        form.add_error(None, exc)
+    return exc.messages
 
 
 def problems_to_text(form, problems):
@@ -350,7 +370,8 @@ def _signed(node, result, places):
 def form_preview(request, pk):
     """Live recompute while typing: the engine's scores and explanations for what is in the form now."""
     assessment = get_assessment_for(request.user, pk)
-    review = request.POST.get("side") == "review"
+    side = PreviewForm(request.POST)
+    review = side.is_valid() and side.cleaned_data["side"] == "review"
     action = "review" if review else "edit"
     if not request.user.has_perm(f"assessment.{action}_form", assessment):
         return JsonResponse({"error": assessment.read_only_reason() or "Không có quyền."}, status=403)
@@ -360,34 +381,29 @@ def form_preview(request, pk):
     if not form.is_valid():
         return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
     changes, problems = form.changes()
-    rows = answer_rows(answers)
-    for code, new in changes.items():
-        if review:
-            rows[code].update({k: new[k] for k in ("reviewed_values", "reviewed_points", "poor_data")})
-        else:
-            rows[code].update({"values": new["values"], "points": new["points"]})
-    scheme = assessment.criteria_set.scheme()
+    side = REVIEW if review else UNIT
+    sheet = AnswerSheet.of(assessment, answers).with_changes(changes, side=side)
+    scheme = sheet.scheme
     if not problems:
-        problems = problems_for(assessment, scheme, rows, reviewed=review)
+        problems = sheet.problems(side)
     if problems:
         form.attach_problems(problems)
         errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
-    own, reviewed = score_both_for_display(assessment, scheme, rows)
-    result = reviewed if review else own
+    result = sheet.results(side)
     places = scheme.points_places
     from .warnings import figure_warnings, last_year_values
 
     last_year, year = last_year_values(assessment)
-    typed = {code: ((new.get("reviewed_values") if new.get("reviewed_values") is not None else rows[code]["values"])
+    typed = {code: ((new.get("reviewed_values") if new.get("reviewed_values") is not None else sheet.rows[code]["values"])
                     if review else new["values"]) for code, new in changes.items()}
     return JsonResponse({
         "errors": {},
         "field_warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
         "criteria": {code: {"points": _signed(scheme.by_code[code], r, places),
                             "explanation": r.explanation} for code, r in result.criteria.items()},
-        "total": f"{result.total:.{places}f}".replace(".", ","),
-        "score": f"{result.score:.{scheme.score_places}f}".replace(".", ","),
+        "total": vn(result.total, places),
+        "score": vn(result.score, scheme.score_places),
         "classification": result.classification,
         "consistency": result.warnings,
     })
@@ -401,7 +417,9 @@ def review(request, pk):
     answers = workflow.load_answers(assessment)
     if request.method != "POST":
         return _render_form(request, assessment, answers, ReviewForm(assessment, answers), review=True)
-    action = request.POST.get("action", "save")
+    action_form = ReviewActionForm(request.POST)
+    action_form.is_valid()
+    action = action_form.cleaned_data.get("action") or "save"
     form = ReviewForm(assessment, answers, request.POST)
     problems = []
     if form.is_valid():
@@ -412,7 +430,9 @@ def review(request, pk):
             try:
                 workflow.save_review(assessment, changes, form.versions(), by=request.user)
                 if action == "return":
-                    workflow.return_to_unit(assessment, by=request.user, reason=request.POST.get("reason", ""))
+                    if action_form.errors:
+                        raise WorkflowError(action_form.error_messages())
+                    workflow.return_to_unit(assessment, by=request.user, reason=action_form.cleaned_data["reason"])
                     messages.success(request, "Đã trả lại phiếu cho đơn vị giải trình.")
                     return redirect("assessment:form", assessment.pk)
                 if action == "accept":
@@ -420,8 +440,7 @@ def review(request, pk):
                     messages.success(request, "Đã hoàn thành thẩm định phiếu.")
                     return redirect("assessment:form", assessment.pk)
             except WorkflowError as exc:
-                problems = exc.messages
-                form.add_error(None, exc)
+                problems = _place(form, exc)
             else:
                 messages.success(request, "Đã lưu kết quả thẩm định.")
                 return redirect("assessment:review", assessment.pk)
@@ -438,7 +457,12 @@ def decide(request, pk, verb):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm(f"assessment.{action}_form", assessment):
         return _forbid(request, assessment, "Bạn không thực hiện được thao tác này với phiếu ở trạng thái hiện tại.")
-    reason = request.POST.get("reason", "")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("assessment:form", assessment.pk)
+    reason = form.cleaned_data["reason"]
     try:
         if action == "approve":
             workflow.approve(assessment, by=request.user)
@@ -447,11 +471,7 @@ def decide(request, pk, verb):
             workflow.unapprove(assessment, by=request.user, reason=reason)
             messages.success(request, "Đã huỷ phê duyệt.")
         else:
-            try:
-                days = safe_text.parse_int(request.POST.get("days"), label="Số ngày mở lại", lo=1, hi=30, default=3)
-            except ValidationError as exc:
-                raise WorkflowError(exc.messages) from exc
-            until = timezone.now() + datetime.timedelta(days=days)
+            until = timezone.now() + datetime.timedelta(days=form.cleaned_data["days"])
             workflow.reopen(assessment, by=request.user, reason=reason, until=until)
             messages.success(request, "Đã mở lại phiếu cho đơn vị.")
     except WorkflowError as exc:
@@ -466,14 +486,18 @@ def upload(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.edit_form", assessment):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
-    uploaded = request.FILES.get("file")
-    code = safe_text.plain_parameter(request.POST.get("criterion"))
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("assessment:form", assessment.pk)
+    uploaded, code = form.cleaned_data["file"], form.cleaned_data["criterion"]
     criterion = None
     if code:
         criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first()
         if criterion is None:
             raise Http404("Không có tiêu chí này.")
-    kind = EvidenceFile.Kind.SIGNED_SCAN if request.POST.get("kind") == "signed_scan" else EvidenceFile.Kind.EVIDENCE
+    kind = form.cleaned_data["kind"] or EvidenceFile.Kind.EVIDENCE
     record, problems = None, []
     if uploaded is None:
         problems = ["Chưa chọn tệp để tải lên."]
@@ -533,10 +557,15 @@ def comment(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.comment_form", assessment):
         return _forbid(request, assessment, "Bạn không tham gia giải trình phiếu này.")
-    code = safe_text.plain_parameter(request.POST.get("criterion"))
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        for message in form.error_messages():
+            messages.error(request, message)
+        return redirect("assessment:form", assessment.pk)
+    code = form.cleaned_data["criterion"]
     criterion = Criterion.objects.filter(criteria_set=assessment.criteria_set, code=code).first() if code else None
     try:
-        workflow.add_comment(assessment, by=request.user, text=request.POST.get("text", ""), criterion=criterion)
+        workflow.add_comment(assessment, by=request.user, text=form.cleaned_data["text"], criterion=criterion)
         messages.success(request, "Đã gửi ý kiến.")
     except WorkflowError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -584,15 +613,16 @@ def offline_upload(request, pk):
     if not request.user.has_perm("assessment.edit_form", assessment):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
     remove_stale_previews()
-    confirm = request.POST.get("xac-nhan", "")
+    params = ConfirmUploadForm(request.POST, request.FILES)
+    valid = params.is_valid()
+    confirm = params.cleaned_data.get("confirm") or params.data.get("xac-nhan")
     if confirm:
-        if not re.fullmatch(r"[0-9a-f]{64}", confirm) or not (_offline_store() / f"{confirm}.xlsx").exists():
+        if not valid or not (_offline_store() / f"{confirm}.xlsx").exists():
             messages.error(request, "Không tìm thấy tệp đã xem trước; hãy tải tệp lên lại.")
             return redirect("assessment:form", assessment.pk)
-        data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), safe_text.clean_filename(
-            request.POST.get("ten"), fallback="tệp")
+        data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), params.cleaned_data["name"] or "tệp"
     else:
-        uploaded = request.FILES.get("file")
+        uploaded = params.cleaned_data.get("file")
         if uploaded is None:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect("assessment:form", assessment.pk)
@@ -609,8 +639,7 @@ def offline_upload(request, pk):
             messages.error(request, message)
         return redirect("assessment:form", assessment.pk)
     if confirm and not reading.problems:
-        versions = {key[3:]: int(value) for key, value in request.POST.items()
-                    if key.startswith("v__") and re.fullmatch(r"[0-9]{1,9}", value)}
+        versions = params.versions()
         try:
             changed = workflow.save_unit_answers(assessment, reading.changes, versions, by=request.user)
         except WorkflowError as exc:
@@ -641,8 +670,12 @@ def bulk_answers(request, pk):
         raise Http404("Không tìm thấy trang.")
     period = get_object_or_404(Period, pk=pk)
     sets = list(CriteriaSet.objects.filter(pk__in=period.criteria_sets.values("criteria_set")))
-    chosen = next((cs for cs in sets if str(cs.pk) == (request.POST.get("bo") or request.GET.get("bo"))), None)
-    if request.method == "GET" and chosen and request.GET.get("mau"):
+    params = ConfirmUploadForm(request.POST if request.method == "POST" else request.GET, request.FILES)
+    if not params.is_valid():
+        for message in params.error_messages():
+            messages.error(request, message)
+    chosen = next((cs for cs in sets if cs.pk == params.cleaned_data.get("criteria_set")), None)
+    if request.method == "GET" and chosen and params.cleaned_data.get("template"):
         response = HttpResponse(bulk.build_template(period, chosen),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="so-lieu-ky-{period.pk}-{chosen.code}.xlsx"'
@@ -650,11 +683,10 @@ def bulk_answers(request, pk):
     context = {"period": period, "sets": sets, "chosen": chosen}
     if request.method == "POST" and chosen:
         remove_stale_previews()
-        confirm = request.POST.get("xac-nhan", "")
-        uploaded = request.FILES.get("file")
-        if confirm and re.fullmatch(r"[0-9a-f]{64}", confirm) and (_offline_store() / f"{confirm}.xlsx").exists():
-            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), safe_text.clean_filename(
-                request.POST.get("ten"), fallback="tệp")
+        confirm = params.cleaned_data.get("confirm")
+        uploaded = params.cleaned_data.get("file")
+        if confirm and (_offline_store() / f"{confirm}.xlsx").exists():
+            data, name = (_offline_store() / f"{confirm}.xlsx").read_bytes(), params.cleaned_data["name"]
         elif uploaded is not None and uploaded.size > settings.BULK_MAX_BYTES:
             messages.error(request, f"Tệp “{safe_text.clean_filename(uploaded.name)}” dung lượng "
                            f"{safe_text.megabytes(uploaded.size)} MB, vượt giới hạn {settings.BULK_MAX_BYTES // 1048576} MB.")

@@ -22,20 +22,21 @@ from safety.archives import UnsafeFile
 from safety.content import check_active_content
 from safety.text import COMMENT_MAX, REASON_MAX, check_text, clean_filename, megabytes
 
-from .models import Answer, Assessment, Comment, EvidenceFile, Period, PeriodCriteriaSet, ReviewerAssignment
-from .scoring import answer_rows, problems_for, score_both
+from .models import (
+    TRANSITIONS,
+    Answer,
+    Assessment,
+    Comment,
+    EvidenceFile,
+    Period,
+    PeriodCriteriaSet,
+    ReviewerAssignment,
+)
+from .sheet import REVIEW, UNIT, AnswerSheet
 
 S = Assessment.Status
 
-# The allowed moves: verb -> (from statuses, to status). Anything else raises.
-TRANSITIONS = {
-    "submit": ({S.DRAFT, S.RETURNED}, S.SUBMITTED),
-    "return_to_unit": ({S.SUBMITTED}, S.RETURNED),
-    "accept_review": ({S.SUBMITTED}, S.REVIEWED),
-    "approve": ({S.REVIEWED}, S.APPROVED),
-    "unapprove": ({S.APPROVED}, S.REVIEWED),
-    "reopen": ({S.DRAFT, S.SUBMITTED, S.RETURNED, S.REVIEWED}, S.RETURNED),
-}
+# The allowed moves are TRANSITIONS (assessment.models): verb -> (from statuses, to status).
 VERB_LABELS = {
     "submit": "nộp phiếu", "return_to_unit": "trả lại đơn vị", "accept_review": "hoàn thành thẩm định",
     "approve": "phê duyệt", "unapprove": "huỷ phê duyệt", "reopen": "mở lại phiếu",
@@ -64,6 +65,15 @@ class WorkflowError(ValidationError):
 
 class ConflictError(WorkflowError):
     """Someone else saved the same answer first."""
+
+
+class InputProblemsError(WorkflowError):
+    """The figures cannot be scored. ``problems`` are the engine's, structured (criterion, field,
+    key, value, message), so a view places each beside its input without checking again."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__([str(p) for p in self.problems])
 
 
 def _move(assessment, verb, *, by, reason=""):
@@ -304,11 +314,12 @@ def load_answers(assessment):
         .order_by("criterion__order"))
 
 
-def rescore(assessment, answers=None):
-    """Recompute both columns with the engine and cache them (answers and form totals)."""
-    answers = answers if answers is not None else load_answers(assessment)
-    scheme = assessment.criteria_set.scheme()
-    own, reviewed = score_both(assessment, scheme, answer_rows(answers))
+def cache_results(sheet, assessment, answers, *, fast=False):
+    """Put the sheet's results on the answers (points per criterion, both columns) and on the form
+    (totals); return the answers whose cached points changed. Writes nothing: ``rescore`` and the
+    period-wide import (``bulk.apply``) each write them their own way, from this one computation
+    (``fast``: through the compiled plan, the same numbers without explanations)."""
+    own, reviewed = sheet.numbers() if fast else sheet.both()
     changed = []
     for answer in answers:
         code = answer.criterion.code
@@ -317,15 +328,24 @@ def rescore(assessment, answers=None):
         if results != (answer.self_result, answer.reviewed_result):
             answer.self_result, answer.reviewed_result = results
             changed.append(answer)
-    if changed:
-        Answer.objects.bulk_update(changed, ["self_result", "reviewed_result"])
-    Assessment.objects.filter(pk=assessment.pk).update(
-        self_total=own.total, self_score=own.score, reviewed_total=reviewed.total, reviewed_score=reviewed.score,
-        max_points=reviewed.max_points, classification=reviewed.classification)
     assessment.self_total, assessment.self_score = own.total, own.score
     assessment.reviewed_total, assessment.reviewed_score = reviewed.total, reviewed.score
     assessment.max_points, assessment.classification = reviewed.max_points, reviewed.classification
-    return own, reviewed
+    return changed
+
+
+TOTALS = ("self_total", "self_score", "reviewed_total", "reviewed_score", "max_points", "classification")
+
+
+def rescore(assessment, answers=None, *, sheet=None):
+    """Recompute both columns with the engine and cache them (answers and form totals)."""
+    answers = answers if answers is not None else load_answers(assessment)
+    sheet = sheet or AnswerSheet.of(assessment, answers)
+    changed = cache_results(sheet, assessment, answers)
+    if changed:
+        Answer.objects.bulk_update(changed, ["self_result", "reviewed_result"])
+    Assessment.objects.filter(pk=assessment.pk).update(**{name: getattr(assessment, name) for name in TOTALS})
+    return sheet.both()
 
 
 # --- the unit's form -------------------------------------------------------
@@ -339,9 +359,10 @@ def _claim(answer, version):
     return bool(claimed)
 
 
-def _apply_changes(assessment, changes, versions, *, by, reason, fields, check):
+def _apply_changes(assessment, changes, versions, *, by, reason, fields, side):
     """Write the changed answers, refusing all of them if any was saved by someone else
-    since it was read, or if the result does not score. Returns the changed answers."""
+    since it was read, or if ``side`` of the resulting sheet does not score (InputProblemsError).
+    Returns the changed answers."""
     answers = load_answers(assessment)
     by_code = {a.criterion.code: a for a in answers}
     changed = []
@@ -359,13 +380,14 @@ def _apply_changes(assessment, changes, versions, *, by, reason, fields, check):
         for f in fields:
             if f in new:
                 setattr(answer, f, new[f])
-    problems = check(answers)
+    sheet = AnswerSheet.of(assessment, answers)
+    problems = sheet.problems(side)
     if problems:
-        raise WorkflowError([str(p) for p in problems])
+        raise InputProblemsError(problems)
     for answer, new in changed:
         _save(answer, by=by, reason=new.get("reason") or reason)
     if changed:
-        rescore(assessment, answers)
+        rescore(assessment, answers, sheet=sheet)
     return [a for a, _ in changed]
 
 
@@ -381,15 +403,14 @@ def save_unit_answers(assessment, changes, versions, *, by, autosave=False):
     changes = keep_automatic(scheme, assessment, changes)
     return _apply_changes(
         assessment, changes, versions, by=by, reason="Tự động lưu" if autosave else "Đơn vị lưu phiếu",
-        fields=("values", "points", "note", "explanation"),
-        check=lambda answers: problems_for(assessment, scheme, answer_rows(answers), reviewed=False))
+        fields=("values", "points", "note", "explanation"), side=UNIT)
 
 
 @transaction.atomic
 def save_review(assessment, changes, versions, *, by):
     """The reviewer's figures or points (column 6) and poor-data flags; every change carries its reason."""
     assessment = Assessment.objects.select_for_update().select_related("period", "unit__block").get(pk=assessment.pk)
-    if assessment.status != S.SUBMITTED:
+    if not assessment.can("accept_review"):
         raise WorkflowError(f"Chỉ thẩm định được phiếu đã nộp; phiếu đang “{assessment.get_status_display()}”.")
     for code, new in changes.items():
         if new.get("reason"):
@@ -401,11 +422,9 @@ def save_review(assessment, changes, versions, *, by):
                  for code, new in changes.items() if new.get("request_missing")]
     if problems:
         raise WorkflowError(problems)
-    scheme = assessment.criteria_set.scheme()
     return _apply_changes(
         assessment, changes, versions, by=by, reason="Thẩm định",
-        fields=("reviewed_values", "reviewed_points", "poor_data", "review_reason", "request"),
-        check=lambda answers: problems_for(assessment, scheme, answer_rows(answers), reviewed=True))
+        fields=("reviewed_values", "reviewed_points", "poor_data", "review_reason", "request"), side=REVIEW)
 
 
 def submission_problems(assessment, answers=None):

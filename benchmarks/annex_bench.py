@@ -12,13 +12,11 @@ The document is synthetic (laocai-2018-district's groups, plausible scores); no 
 
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,35 +24,9 @@ SIZES = (30, 200, 2_000)
 
 
 def document(size):
-    from criteria.document import load_yaml, parse_document
+    from tests.synthetic import annex_document
 
-    scheme = parse_document(load_yaml((ROOT / "fixtures/criteria/laocai-2018-district.yaml").read_text("utf-8")))
-    groups = [n for n in scheme.nodes if not n.is_deduction]
-    rng = random.Random(size)
-    rows = []
-    for i in range(size):
-        points = {g.code: Decimal(rng.uniform(0.4, 1.0)) * g.max_points for g in groups}
-        points = {k: v.quantize(Decimal("0.01")) for k, v in points.items()}
-        total = sum(points.values())
-        rows.append({"unit_code": f"U{i}", "unit_name": f"UBND xã thử nghiệm số {i + 1}", "voluntary": i % 50 == 49,
-                     "groups": {k: format(v, "f") for k, v in points.items()}, "total": format(total, "f"),
-                     "max": "100.00", "score": format(total, "f"), "classification": "", "reason": "",
-                     "strengths": "Tỷ lệ văn bản đi được ký số; Hệ thống một cửa điện tử hoạt động thường xuyên",
-                     "weaknesses": "Tỷ lệ hồ sơ trực tuyến mức độ 3, 4 còn thấp", "rank": None})
-    from reports.analysis import rank_block
-
-    rank_block(rows, [g.code for g in groups])
-    block = {"code": "huyen", "name": "UBND cấp huyện",
-             "criteria_set": {"code": scheme.code, "version": 1, "name": scheme.name, "headline": "total",
-                              "figure": "Tổng điểm", "ranking_rule": scheme.ranking_rule, "tie_rule": scheme.tie_rule,
-                              "decision": ""},
-             "bands": [], "groups": [{"code": g.code, "title": g.title, "max": format(g.max_points, "f")} for g in groups],
-             "criteria_titles": {}, "rows": rows}
-    meta = {"parent_body": "UBND tỉnh Lào Cai", "issuing_body": "Sở Thông tin và Truyền thông",
-            "place": "Lào Cai", "authority": "KT.", "authority_of": "Giám đốc", "signer_title": "Phó Giám đốc",
-            "signer_name": "Nguyễn Văn Hùng", "recipients": ["- UBND tỉnh (b/c);", "- Lưu: VT."], "number": "1/QĐ-STTTT",
-            "date": "2021-01-05", "title": "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN"}
-    return {"period": {"id": 1, "name": "Kỳ thử", "year": 2021}, "meta": meta, "blocks": [block], "supersedes": None}
+    return annex_document(size)
 
 
 def measure(size, kind):

@@ -54,7 +54,7 @@ def measure(client, url, runs):
 
 def returned_and_resubmitted(criteria, runs):
     """Measure both pages for a form of ``criteria`` criteria; returns (unit, review) as (queries, ms)."""
-    from benchmarks.synthetic import open_period, user
+    from tests.synthetic import open_period, user
     from units.models import Unit
 
     period, _, reviewer = open_period(criteria, 3, prefix=f"F{criteria}-")
@@ -85,7 +85,7 @@ def returned_and_resubmitted(criteria, runs):
 
 
 def main():
-    from benchmarks.synthetic import throwaway_database
+    from tests.synthetic import throwaway_database
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)

@@ -76,16 +76,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=2000)
     args = parser.parse_args()
-    from benchmarks.synthetic import throwaway_database
+    from tests.synthetic import throwaway_database
 
     with throwaway_database():
         import openpyxl
 
         from assessment import bulk, workflow
         from assessment.models import Period, PeriodCriteriaSet
-        from benchmarks.synthetic import user
         from criteria.models import CriteriaSet
         from criteria.samples import sample_values
+        from tests.synthetic import user
         from units.models import Block, Unit
 
         call_command("load_criteria", str(ROOT / "fixtures/criteria/laocai-2018-district.yaml"), stdout=io.StringIO())

@@ -64,8 +64,8 @@ def prepare(users):
     from assessment import workflow
     from assessment.demo import fill
     from assessment.models import Assessment
-    from benchmarks.synthetic import user
     from criteria.models import CriteriaSet
+    from tests.synthetic import user
     from units.models import Block, Unit
 
     call_command("migrate", verbosity=0)
@@ -83,7 +83,7 @@ def prepare(users):
     period.participants.set(units)
     admin = user("load.admin", "Quản trị viên")
     workflow.open_period(period, by=admin)
-    from benchmarks.pages import session_for
+    from tests.pages import session_for
 
     rng = random.Random(50)
     sessions = {}

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from locust import HttpUser, between, task
 
-from benchmarks.pages import page_fields
+from tests.pages import page_fields
 
 SESSIONS = sorted(json.loads(Path(os.environ["LOAD_SESSIONS"]).read_text()).items())
 NUMBERS = itertools.count()

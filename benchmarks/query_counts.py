@@ -40,7 +40,7 @@ def count(client, url):
 def main():
     import random
 
-    from benchmarks.synthetic import open_period, throwaway_database, user
+    from tests.synthetic import open_period, throwaway_database, user
     from units.models import Unit
 
     with throwaway_database():

@@ -10,7 +10,7 @@ from json.encoder import encode_basestring
 
 import msgspec
 
-from .numbers import vn
+from .numbers import fixed, vn
 from .plan import PlanResult
 from .scoring import Problem, ScoringInputError, UnitInput
 
@@ -66,10 +66,6 @@ def _read_units(text):
     return units
 
 
-def _fixed(value, places):
-    return None if value is None else f"{value:.{places}f}"
-
-
 def ordered(results):
     """Block by block, ranked units first by rank, then voluntary ones; ties keep input order."""
     position = {id(r): i for i, r in enumerate(results)}
@@ -82,10 +78,10 @@ def results_json(scheme, results):
     for r in ordered(results):
         rows.append({
             "code": r.unit.code, "name": r.unit.name, "block": r.unit.block,
-            "criteria": {c: (_fixed(res.points, pp) if res.applicable else None)
+            "criteria": {c: (fixed(res.points, pp) if res.applicable else None)
                          for c, res in r.criteria.items() if not res.node.is_deduction},
-            "deductions": _fixed(r.deductions, pp), "total": _fixed(r.total, pp),
-            "max": _fixed(r.max_points, pp), "score": _fixed(r.score, sp),
+            "deductions": fixed(r.deductions, pp), "total": fixed(r.total, pp),
+            "max": fixed(r.max_points, pp), "score": fixed(r.score, sp),
             "classification": r.classification, "rank": r.rank,
             **({"warnings": r.warnings} if r.warnings else {}),
         })
@@ -93,7 +89,7 @@ def results_json(scheme, results):
 
 
 def _fixed_int(places):
-    """Scaled int -> the text ``_fixed`` gives for the same Decimal, remembered per value."""
+    """Scaled int -> the quoted text ``numbers.fixed`` gives for the same Decimal, remembered per value."""
     cache = {}
 
     def text(value):
@@ -119,7 +115,7 @@ def results_json_text(scheme, results):
     nodes = list(scheme.walk())
     shown = [i for i, n in enumerate(nodes) if not n.is_deduction]
     keys = [f"\n        {encode_basestring(nodes[i].code)}: " for i in shown]
-    fixed = _fixed_int(pp)
+    fixed_int = _fixed_int(pp)
     maxima = {}
     out = ["{\n  \"criteria_set\": ", encode_basestring(scheme.code), ",\n  \"version\": ",
            json.dumps(scheme.version), ",\n  \"results\": ["]
@@ -135,12 +131,12 @@ def results_json_text(scheme, results):
         out.append(",\n      \"criteria\": {")
         if type(r) is PlanResult:
             applicable, points = r.layout.applicable, r.points
-            cells = [(fixed(points[i]) if applicable[i] else "null") for i in shown]
-            deductions, total = fixed(r.deductions_int), fixed(r.total_int)
+            cells = [(fixed_int(points[i]) if applicable[i] else "null") for i in shown]
+            deductions, total = fixed_int(r.deductions_int), fixed_int(r.total_int)
         else:
             values = list(r.criteria.values())
-            cells = [(f'"{_fixed(values[i].points, pp)}"' if values[i].applicable else "null") for i in shown]
-            deductions, total = f'"{_fixed(r.deductions, pp)}"', f'"{_fixed(r.total, pp)}"'
+            cells = [(f'"{fixed(values[i].points, pp)}"' if values[i].applicable else "null") for i in shown]
+            deductions, total = f'"{fixed(r.deductions, pp)}"', f'"{fixed(r.total, pp)}"'
         if cells:
             out.append(",".join(k + c for k, c in zip(keys, cells, strict=True)))
             out.append("\n      },\n      \"deductions\": ")
@@ -148,9 +144,9 @@ def results_json_text(scheme, results):
             out.append("},\n      \"deductions\": ")
         mx = maxima.get(r.max_points)
         if mx is None:
-            mx = maxima[r.max_points] = f'"{_fixed(r.max_points, pp)}"'
+            mx = maxima[r.max_points] = f'"{fixed(r.max_points, pp)}"'
         out.append(f"{deductions},\n      \"total\": {total},\n      \"max\": {mx},\n      \"score\": "
-                   f"\"{_fixed(r.score, sp)}\",\n      \"classification\": {encode_basestring(r.classification)},"
+                   f"\"{fixed(r.score, sp)}\",\n      \"classification\": {encode_basestring(r.classification)},"
                    f"\n      \"rank\": {'null' if r.rank is None else r.rank}\n    }}")
     out.append("\n  ]\n}" if rows else "]\n}")
     return "".join(out)

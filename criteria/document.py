@@ -156,7 +156,7 @@ class _Reader:
             self.fail(f"{where}: nhóm tiêu chí không có quy tắc hay số liệu riêng; đặt chúng ở tiêu chí con")
         return node
 
-    def bands(self, raw, places):
+    def bands(self, raw):
         result = []
         if raw is None:
             return ()
@@ -345,7 +345,7 @@ def parse_document(data) -> Scheme:
         total_max=reader.number(data.get("total_max"), "total_max"),
         ranking_rule=reader.text(data.get("ranking_rule"), "ranking_rule", required=False),
         tie_rule=reader.text(data.get("tie_rule"), "tie_rule", required=False),
-        bands=reader.bands(data.get("bands"), places["score"]),
+        bands=reader.bands(data.get("bands")),
         nodes=nodes,
         guidance=reader.text(data.get("guidance"), "guidance", required=False),
     )

@@ -83,10 +83,8 @@ class _Number(FieldKind):
 
     def clean(self, fld, raw):
         value = Decimal(raw) if type(raw) is int else parse_number(raw, integer=self.integer)
-        if value < 0:
-            raise NumberFormatError("không được âm")
-        if value > self.maximum:
-            raise self._range_error()
+        if not 0 <= value <= self.maximum:
+            raise NumberFormatError("không được âm") if value < 0 else self._range_error()
         return value
 
     def display(self, fld, value):

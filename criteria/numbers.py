@@ -19,6 +19,14 @@ def truncate(value: Decimal, places: int) -> Decimal:
     return value.quantize(_QUANTA[places], rounding=ROUND_DOWN)
 
 
+def fixed(value, places: int, *, none=None):
+    """Exactly ``places`` decimals with a dot, rounded half-up: "2.60". The one formatter for
+    documents, JSON and exports; ``vn`` is the one for people. ``None`` gives ``none``."""
+    if value is None:
+        return none
+    return format(round_half_up(value, places), "f")
+
+
 def plain(value: Decimal) -> str:
     """Shortest exact text with a dot: Decimal('3.00') -> '3', Decimal('2.50') -> '2.5'."""
     text = format(value.normalize(), "f")

@@ -210,17 +210,13 @@ class RatioRule(Rule):
         if self.percent:
             return ()
         n, d = total_of(values, self.numerator), total_of(values, self.denominator)
-        if n is None or d is None:
-            return ()
+        if n is None or d is None or (d and (n <= d or self.may_exceed)) or (d == 0 and n == 0):
+            return ()  # 0/0 is "không phát sinh": scored as the set declares (zero_of_zero)
         names = " + ".join(fields[k].label for k in self.denominator)
-        if d == 0 and n == 0:
-            return ()  # "không phát sinh": scored as the set declares (zero_of_zero)
         if d == 0:
             return [(vn(d), f"mẫu số '{names}' bằng 0 nhưng tử số là {vn(n)}, không tính được tỷ lệ", "",
                      self.denominator[0])]
-        if n > d and not self.may_exceed:
-            return [(f"{vn(n)} > {vn(d)}", f"tử số lớn hơn mẫu số '{names}'", "", self.numerator[0])]
-        return ()
+        return [(f"{vn(n)} > {vn(d)}", f"tử số lớn hơn mẫu số '{names}'", "", self.numerator[0])]
 
     def _ratio_text(self, fields):
         if self.percent:

@@ -121,7 +121,7 @@ class Band:
     def contains(self, value):
         return (self.lower is None or value >= self.lower) and (self.upper is None or value < self.upper)
 
-    def describe(self, places=None):
+    def describe(self):
         if self.lower is not None and self.upper is not None:
             return f"từ {vn(self.lower)} đến dưới {vn(self.upper)}"
         if self.lower is not None:
@@ -207,6 +207,15 @@ class Scheme:
     def walk(self):
         for node in self.nodes:
             yield from node.walk()
+
+    def tree(self):
+        """(node, depth) for every criterion in the official order, each group before its children:
+        the rows of every table that shows the set (form, review, offline sheet, unit sheet, set page)."""
+        stack = [(node, 0) for node in reversed(self.nodes)]
+        while stack:
+            node, depth = stack.pop()
+            yield node, depth
+            stack.extend((child, depth + 1) for child in reversed(node.children))
 
     @property
     def nominal_max(self):

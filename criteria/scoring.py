@@ -189,7 +189,7 @@ def prepare(scheme, unit):
             except NumberFormatError as exc:
                 problems.append(Problem(label, code, raw, f"điểm {exc}"))
             else:
-                limit = _unit_max(node, scheme, unit.has_procedures)
+                limit = _unit_max(node, unit.has_procedures)
                 if node.is_deduction:
                     problems.append(Problem(label, code, raw, "mục trừ điểm được tính từ số liệu, không nhập điểm"))
                 elif not applicable:
@@ -251,7 +251,7 @@ def scheme_applies(node):
     return "chỉ áp dụng cho cơ quan không có TTHC"
 
 
-def _unit_max(node, scheme, has_procedures):
+def _unit_max(node, has_procedures):
     if not node.applies(has_procedures):
         return ZERO
     return node.assessed_max

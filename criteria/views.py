@@ -38,8 +38,7 @@ def criteria_set_list(request):
 def _rows(scheme, form, result):
     """The criteria tree flattened into the rows of the official form."""
     rows = []
-
-    def walk(node, depth):
+    for node, depth in scheme.tree():
         inputs = []
         if form is not None and node.rule is not None:
             inputs = [form[field_name(f.key)] for f in node.fields]
@@ -55,11 +54,6 @@ def _rows(scheme, form, result):
             "inputs": inputs,
             "result": result.criteria.get(node.code) if result else None,
         })
-        for child in node.children:
-            walk(child, depth + 1)
-
-    for node in scheme.nodes:
-        walk(node, 0)
     return rows
 
 

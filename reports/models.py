@@ -162,10 +162,6 @@ class Publication(models.Model):
         return chain_digest(self)
 
     @property
-    def is_superseded(self):
-        return hasattr(self, "superseded_by")
-
-    @property
     def number(self):
         return self.document["meta"]["number"]
 

@@ -7,14 +7,14 @@ PDF and Excel are rendered from the document alone, once, at publication.
 
 import json
 import unicodedata
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from assessment.models import Assessment, Period
-from assessment.scoring import answer_rows, score_both_numbers
-from assessment.workflow import WorkflowError, load_answers
-from criteria.numbers import plain
+from assessment.sheet import AnswerSheet
+from assessment.workflow import WorkflowError
+from criteria.numbers import fixed, plain
 from jobs.progress import report
 
 from .analysis import FIGURE_NAMES, band_reason, draft_remarks, rank_block
@@ -23,11 +23,6 @@ from .models import Publication, Remarks, sha256
 
 def _text(value):
     return unicodedata.normalize("NFC", value or "")
-
-
-def _num(value, places):
-    """Fixed decimals as the set rounds them ("2.60"), so the annex prints what the rules give."""
-    return format(value.quantize(Decimal(1).scaleb(-places)), "f") if value is not None else ""
 
 
 def canonical(document):
@@ -56,22 +51,22 @@ def block_rows(period, *, statuses=(Assessment.Status.APPROVED,)):
     for done, form in enumerate(forms):
         report(done, len(forms), "Đang tính điểm")
         scheme = form.criteria_set.scheme()
-        own, reviewed = score_both_numbers(form, scheme, answer_rows(load_answers(form)))
+        own, reviewed = AnswerSheet.of(form).numbers()
         pp, sp = scheme.points_places, scheme.score_places
         drafted = draft_remarks(scheme, reviewed)
         note = remarks.get(form.pk)
         row = {
             "unit_code": form.unit.code, "unit_name": _text(form.unit.name), "voluntary": form.unit.is_voluntary,
             "has_procedures": form.unit.has_procedures,
-            "groups": {n.code: _num(reviewed.criteria[n.code].points, pp) for n in scheme.nodes
+            "groups": {n.code: fixed(reviewed.criteria[n.code].points, pp) for n in scheme.nodes
                        if reviewed.criteria[n.code].applicable and not n.is_deduction},
-            "deductions": _num(reviewed.deductions, pp),
-            "total": _num(reviewed.total, pp), "max": _num(reviewed.max_points, pp), "score": _num(reviewed.score, sp),
-            "self_total": _num(own.total, pp), "self_score": _num(own.score, sp),
+            "deductions": fixed(reviewed.deductions, pp),
+            "total": fixed(reviewed.total, pp), "max": fixed(reviewed.max_points, pp), "score": fixed(reviewed.score, sp),
+            "self_total": fixed(own.total, pp), "self_score": fixed(own.score, sp),
             "classification": reviewed.classification or "",
             "reason": _text(band_reason(reviewed.band, scheme.headline)),
-            "criteria": {c: _num(r.points, pp) for c, r in reviewed.criteria.items() if r.applicable},
-            "self_criteria": {c: _num(r.points, pp) for c, r in own.criteria.items() if r.applicable},
+            "criteria": {c: fixed(r.points, pp) for c, r in reviewed.criteria.items() if r.applicable},
+            "self_criteria": {c: fixed(r.points, pp) for c, r in own.criteria.items() if r.applicable},
             "strengths": _text(note.strengths if note else drafted[0]),
             "weaknesses": _text(note.weaknesses if note else drafted[1]),
             "days_late": form.days_late,
@@ -168,4 +163,31 @@ def publish(period, profile, *, by, number, date, title="", reason=""):
     except IntegrityError as exc:  # another period's publication took the same place in the chain
         raise PublishConflict("Một phụ lục khác vừa được công bố cùng lúc; chưa công bố được bản này, "
                               "hãy bấm công bố lại.") from exc
+    return publication
+
+
+# --- what goes with a publication: remarks before it, the signed copy after it ---------------
+
+@transaction.atomic
+def save_remarks(assessment, *, by, strengths, weaknesses):
+    """The "thực hiện tốt / chưa tốt" of one unit, as the annex will print them (with history)."""
+    note, _ = Remarks.objects.select_for_update().get_or_create(assessment=assessment)
+    note.strengths, note.weaknesses = strengths.strip(), weaknesses.strip()
+    note.edited_by = by
+    note._change_reason = "Sửa nội dung thực hiện tốt / chưa tốt"
+    note.save()
+    return note
+
+
+@transaction.atomic
+def store_signed(publication, data, report, *, by):
+    """Keep the signed copy of an annex and what its signature check found. A signature of a
+    trusted source is final; one of unknown trust may be replaced by a better one."""
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    if publication.signed_sha256 and publication.signed_trusted:
+        raise WorkflowError("Phụ lục này đã có bản ký; bản đã ký không thay được.")
+    publication.signed_pdf, publication.signed_sha256 = data, sha256(data)
+    publication.signed_trusted = report.trusted
+    publication.signature, publication.signed_at, publication.signed_by = report.as_dict(), timezone.now(), by
+    publication.save(update_fields=Publication.SIGNATURE_FIELDS)
     return publication

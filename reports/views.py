@@ -18,12 +18,15 @@ from django.views.decorators.http import require_POST
 
 from assessment.models import Assessment, Period
 from assessment.permissions import get_assessment_for
+from assessment.workflow import WorkflowError
 from safety import text as safe_text
 
 from . import charts, integrity, signing
 from .analysis import summary
+from .forms import RemarksForm, ResultsForm, SignedUploadForm, WhatIfForm
 from .models import IssuingProfile, Publication, Remarks, sha256
-from .snapshot import block_document, block_rows
+from .permissions import get_unit_for
+from .snapshot import block_document, block_rows, save_remarks, store_signed
 
 
 def _require(request, perm, obj=None):
@@ -40,7 +43,8 @@ def results(request, pk):
     """The ranking as it stands: approved forms (and, marked, reviewed ones awaiting approval)."""
     _require(request, "reports.view_results")
     period = get_object_or_404(Period, pk=pk)
-    include_reviewed = request.GET.get("ca-da-tham-dinh") == "1"
+    params = ResultsForm(request.GET)
+    include_reviewed = params.is_valid() and params.cleaned_data["include_reviewed"] == "1"
     statuses = [Assessment.Status.APPROVED] + ([Assessment.Status.REVIEWED] if include_reviewed else [])
     blocks = _blocks(period, statuses)
     pending = period.assessments.exclude(status=Assessment.Status.APPROVED).count()
@@ -68,20 +72,12 @@ def remarks(request, assessment_pk):
     if assessment.period.publications.exists() and not request.user.has_perm("reports.publish"):
         messages.error(request, "Kết quả đã công bố; nhận xét chỉ còn lãnh đạo sửa được, để công bố bản đính chính.")
         return redirect("reports:results", assessment.period_id)
-    try:
-        strengths = safe_text.check_text(request.POST.get("strengths"), label="Nội dung thực hiện tốt",
-                                         limit=safe_text.REMARKS_MAX)
-        weaknesses = safe_text.check_text(request.POST.get("weaknesses"), label="Nội dung chưa tốt",
-                                          limit=safe_text.REMARKS_MAX)
-    except ValidationError as exc:
-        for message in exc.messages:
+    form = RemarksForm(request.POST)
+    if not form.is_valid():
+        for message in form.error_messages():
             messages.error(request, f"{assessment.unit.name}: {message} Nhận xét chưa được lưu.")
         return redirect("reports:results", assessment.period_id)
-    note, _ = Remarks.objects.get_or_create(assessment=assessment)
-    note.strengths, note.weaknesses = strengths, weaknesses
-    note.edited_by = request.user
-    note._change_reason = "Sửa nội dung thực hiện tốt / chưa tốt"
-    note.save()
+    save_remarks(assessment, by=request.user, **form.cleaned_data)
     messages.success(request, f"Đã lưu nhận xét cho {assessment.unit.name}.")
     return redirect("reports:results", assessment.period_id)
 
@@ -235,12 +231,6 @@ def download(request, pk, kind):
     return response
 
 
-def _store_signed(item, data, report, *, by):
-    item.signed_pdf, item.signed_sha256, item.signed_trusted = data, sha256(data), report.trusted
-    item.signature, item.signed_at, item.signed_by = report.as_dict(), timezone.now(), by
-    item.save(update_fields=Publication.SIGNATURE_FIELDS)
-
-
 def _signature_refusal(item, report):
     """Why a checked signature is still not stored, or ''."""
     if settings.SIGNATURE_REQUIRE_TRUSTED and not report.trusted:
@@ -259,7 +249,8 @@ def _already_signed(item):
 def upload_signed(request, pk):
     item = _publication_for(request, pk)
     _require(request, "reports.sign")
-    uploaded = request.FILES.get("file")
+    form = SignedUploadForm(request.POST, request.FILES)
+    uploaded = form.cleaned_data.get("file") if form.is_valid() else None
     if _already_signed(item):
         messages.error(request, "Phụ lục này đã có bản ký; bản đã ký không thay được.")
     elif uploaded is None:
@@ -279,7 +270,11 @@ def upload_signed(request, pk):
                 messages.error(request, f"Tệp “{uploaded.name}”: {refusal}")
             else:
                 replaced = bool(item.signed_sha256)
-                _store_signed(item, data, report, by=request.user)
+                try:
+                    store_signed(item, data, report, by=request.user)
+                except WorkflowError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("reports:publication", item.pk)
                 messages.success(request, f"Đã nhận bản ký của {report.signer or 'người ký'}"
                                  + (" (thay bản ký trước)" if replaced else "") + ". " + report.verdict_text
                                  + ("" if report.trusted else " Có thể tải lên bản ký khác để thay."))
@@ -313,7 +308,7 @@ def seal_publication(publication_pk, *, by):
     refusal = _signature_refusal(item, report)
     if refusal:
         raise signing.SignatureProblem(f"Chứng thư của cơ quan: {refusal}")
-    _store_signed(item, data, report, by=by)
+    store_signed(item, data, report, by=by)
     return item, "Đã ký số bằng chứng thư của cơ quan. " + report.verdict_text
 
 
@@ -350,7 +345,7 @@ def verify(request):
 @login_required
 def unit_sheet(request, assessment_pk):
     """The unit's filled official form (columns 1–7) as a PDF."""
-    from assessment.scoring import answer_rows, score_both_for_display
+    from assessment.sheet import AnswerSheet
     from assessment.workflow import load_answers
 
     from .render import render_unit_pdf
@@ -358,18 +353,11 @@ def unit_sheet(request, assessment_pk):
     assessment = get_assessment_for(request.user, assessment_pk)
     scheme = assessment.criteria_set.scheme()
     answers = load_answers(assessment)
-    own, reviewed = score_both_for_display(assessment, scheme, answer_rows(answers))
+    own, reviewed = AnswerSheet.of(assessment, answers).for_display().both()
     by_code = {a.criterion.code: a for a in answers}
-    rows = []
-
-    def walk(node, depth):
-        rows.append({"node": node, "depth": depth, "answer": by_code.get(node.code),
-                     "own": own.criteria[node.code], "reviewed": reviewed.criteria[node.code]})
-        for child in node.children:
-            walk(child, depth + 1)
-
-    for node in scheme.nodes:
-        walk(node, 0)
+    rows = [{"node": node, "depth": depth, "answer": by_code.get(node.code),
+             "own": own.criteria[node.code], "reviewed": reviewed.criteria[node.code]}
+            for node, depth in scheme.tree()]
     digest = sha256(f"{assessment.pk}:{assessment.changed_at.isoformat()}".encode())
     pdf = render_unit_pdf({"assessment": assessment, "scheme": scheme, "rows": rows, "own": own,
                            "reviewed": reviewed, "digest": digest,
@@ -380,26 +368,11 @@ def unit_sheet(request, assessment_pk):
     return response
 
 
-def _unit_for(request, code):
-    """A unit's page is for its own staff, reviewers, leaders and administrators."""
-    from assessment.roles import Role, has_role, sees_everything
-    from units.models import Unit
-
-    unit = get_object_or_404(Unit.objects.select_related("block"), code=code)
-    user = request.user
-    if not (sees_everything(user) or has_role(user, Role.REVIEWER) or unit.memberships.filter(user=user).exists()):
-        from accounts.security import refused
-
-        refused(user, "đơn vị", unit.code)
-        raise Http404("Không tìm thấy đơn vị.")
-    return unit
-
-
 @login_required
 def unit_results(request, code):
     from .trend import unit_trend
 
-    unit = _unit_for(request, code)
+    unit = get_unit_for(request.user, code)
     rows = unit_trend(unit)
     def note(r):
         return " ".join(x for x in (r["classification"], f"hạng {r['rank']}/{r['ranked']}" if r["rank"] else "") if x)
@@ -414,7 +387,7 @@ def unit_results(request, code):
 def unit_results_xlsx(request, code):
     from .trend import trend_xlsx, unit_trend
 
-    unit = _unit_for(request, code)
+    unit = get_unit_for(request.user, code)
     response = HttpResponse(trend_xlsx(unit, unit_trend(unit)),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ket-qua-{unit.code}.xlsx"'
@@ -432,7 +405,9 @@ def whatif(request, pk):
     blocks = set(period.criteria_sets.values_list("block__code", flat=True))
     choices = [cs for cs in CriteriaSet.objects.order_by("code", "version")
                if cs.pk not in used and set(cs.scheme().blocks) & blocks and cs.scheme().is_complete]
-    chosen = next((cs for cs in choices if str(cs.pk) == request.GET.get("bo")), None)
+    params = WhatIfForm(request.GET)
+    wanted = params.cleaned_data.get("criteria_set") if params.is_valid() else None
+    chosen = next((cs for cs in choices if cs.pk == wanted), None)
     rows, notes = [], []
     if chosen:
         from django.db.models import Max

@@ -2,10 +2,8 @@
 ranks would move. Reads only; nothing published or stored changes."""
 
 from assessment.models import Assessment
-from assessment.scoring import answer_rows, unit_input
-from assessment.workflow import load_answers
-from criteria.numbers import round_half_up
-from criteria.plan import plan_for
+from assessment.sheet import REVIEW, AnswerSheet
+from criteria.numbers import fixed
 from jobs.progress import report
 
 from .analysis import rank_block
@@ -16,7 +14,6 @@ def rescore_period(period, criteria_set):
     hypothetical score, class and rank. Answers of criteria the other version lacks are dropped;
     figures it asks for but nobody gave score 0 there, and each such gap is listed."""
     scheme = criteria_set.scheme()
-    plan = plan_for(scheme)
     forms = (Assessment.objects.filter(period=period, status__in=[Assessment.Status.REVIEWED,
                                                                   Assessment.Status.APPROVED],
                                        unit__block__code__in=scheme.blocks)
@@ -26,7 +23,8 @@ def rescore_period(period, criteria_set):
     for done, form in enumerate(forms):
         report(done, len(forms), "Đang chấm lại")
         current = form.criteria_set.scheme()
-        stored = answer_rows(load_answers(form))
+        sheet = AnswerSheet.of(form)
+        stored = sheet.rows
         kept = {}
         for code, row in stored.items():
             node = scheme.by_code.get(code)
@@ -39,15 +37,15 @@ def rescore_period(period, criteria_set):
         dropped = sorted(set(stored) - set(kept))
         if dropped:
             notes.append(f"{form.unit.name}: bộ {scheme.code} v{scheme.version} không có tiêu chí {', '.join(dropped)}")
-        candidate = unit_input(form, scheme, kept, reviewed=True)
-        problems = plan.problems(candidate)
+        candidate = sheet.with_rows(kept, scheme=scheme)
+        problems = candidate.plan_problems(REVIEW)
         if problems:
             notes += [str(p) for p in problems]
             continue
-        result = plan.score_unit(candidate)
+        result = candidate.plan_results(REVIEW)
         rows.append({"unit_code": form.unit.code, "unit_name": form.unit.name, "voluntary": form.unit.is_voluntary,
                      "score": str(result.score), "classification": result.classification or "",
-                     "groups": {}, "current_score": format(round_half_up(form.reviewed_score, current.score_places), "f"),
+                     "groups": {}, "current_score": fixed(form.reviewed_score, current.score_places),
                      "current_class": form.classification, "current_set": f"{current.code} v{current.version}"})
     current = rank_block([dict(r, score=r["current_score"]) for r in rows], [])
     current_ranks = {r["unit_code"]: r["rank"] for r in current}

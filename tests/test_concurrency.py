@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from assessment.models import Assessment
-from benchmarks.pages import page_fields, session_for
+from tests.pages import page_fields, session_for
 
 from .world import answer, build_world, submitted
 

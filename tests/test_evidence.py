@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -36,7 +37,10 @@ def test_upload_is_stored_with_checksum_and_uploader(world, login, media):
     assert record.content_type == "application/pdf" and record.criterion.code == "I.1"
     download = client.get(reverse("assessment:download", args=[record.pk]))
     assert b"".join(download.streaming_content) == TINY_PDF
-    assert "Báo cáo văn bản đến.pdf" in download["Content-Disposition"] or "filename*" in download["Content-Disposition"]
+    # A non-ASCII name travels as RFC 5987 ``filename*=utf-8''…`` (percent-encoded UTF-8): decode it.
+    disposition = download["Content-Disposition"]
+    assert "filename*=utf-8''" in disposition
+    assert unquote(disposition.split("filename*=utf-8''", 1)[1]) == "Báo cáo văn bản đến.pdf"
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

@@ -170,9 +170,9 @@ def test_drafted_remarks_are_short(world):
     for node in scheme.leaves:
         node.title = node.title + " " + "rất dài " * 30
     try:
-        from assessment.scoring import answer_rows, score_both
+        from assessment.sheet import AnswerSheet
 
-        _, reviewed = score_both(form, scheme, answer_rows(workflow.load_answers(form)))
+        _, reviewed = AnswerSheet.of(form).both()
         good, poor = draft_remarks(scheme, reviewed)
     finally:
         for node in scheme.leaves:

@@ -43,7 +43,7 @@ def test_annex_pdf_lists_every_unit_score_and_class_in_rank_order(published):
 
 def test_long_annex_repeats_the_header_and_numbers_pages_as_the_decree_says():
     """Nghị định 30/2020: page numbers centred at the top, none on the first page."""
-    from benchmarks.annex_bench import document
+    from .synthetic import annex_document as document
 
     pages = PdfReader(io.BytesIO(render_pdf(document(30), "ab" * 32))).pages
     assert len(pages) >= 2

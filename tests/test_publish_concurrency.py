@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from assessment import workflow
 from assessment.models import Assessment
-from benchmarks.pages import page_fields
 from reports.models import IssuingProfile, Publication
 from reports.snapshot import publish
+from tests.pages import page_fields
 
 from .test_concurrency import Browser
 from .world import approved, build_world

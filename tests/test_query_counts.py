@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessment.roles import Role
-from benchmarks.synthetic import open_period, user
+from tests.synthetic import open_period, user
 from units.models import Unit
 
 

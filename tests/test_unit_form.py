@@ -145,10 +145,9 @@ def test_late_submission_applies_the_late_day_deduction(world):
 
 
 def answer_explanation(form, code):
-    from assessment.scoring import answer_rows, score_both
+    from assessment.sheet import UNIT, AnswerSheet
 
-    own, _ = score_both(form, form.criteria_set.scheme(), answer_rows(workflow.load_answers(form)))
-    return own.criteria[code].explanation
+    return AnswerSheet.of(form).results(UNIT).criteria[code].explanation
 
 
 def test_autosave_answers_json_and_keeps_versions(world, login):

@@ -1,4 +1,4 @@
-"""Synthetic criteria sets, units, staff and an open period, for the benchmarks.
+"""Synthetic criteria sets, units, staff, an open period and annex documents, for tests and benchmarks.
 
 A set of ``n`` criteria is ``n`` threshold-ratio criteria in groups of ten,
 each with its own two count fields; every unit gets one member of staff.
@@ -6,6 +6,9 @@ each with its own two count fields; every unit gets one member of staff.
 
 import contextlib
 import datetime
+import random
+from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -78,3 +81,36 @@ def throwaway_database():
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def annex_document(size):
+    """A publication document of ``size`` units with plausible scores (laocai-2018-district's groups), no database."""
+    from criteria.document import load_yaml, parse_document
+
+    scheme = parse_document(load_yaml((Path(__file__).resolve().parent.parent / "fixtures/criteria/laocai-2018-district.yaml").read_text("utf-8")))
+    groups = [n for n in scheme.nodes if not n.is_deduction]
+    rng = random.Random(size)
+    rows = []
+    for i in range(size):
+        points = {g.code: Decimal(rng.uniform(0.4, 1.0)) * g.max_points for g in groups}
+        points = {k: v.quantize(Decimal("0.01")) for k, v in points.items()}
+        total = sum(points.values())
+        rows.append({"unit_code": f"U{i}", "unit_name": f"UBND xã thử nghiệm số {i + 1}", "voluntary": i % 50 == 49,
+                     "groups": {k: format(v, "f") for k, v in points.items()}, "total": format(total, "f"),
+                     "max": "100.00", "score": format(total, "f"), "classification": "", "reason": "",
+                     "strengths": "Tỷ lệ văn bản đi được ký số; Hệ thống một cửa điện tử hoạt động thường xuyên",
+                     "weaknesses": "Tỷ lệ hồ sơ trực tuyến mức độ 3, 4 còn thấp", "rank": None})
+    from reports.analysis import rank_block
+
+    rank_block(rows, [g.code for g in groups])
+    block = {"code": "huyen", "name": "UBND cấp huyện",
+             "criteria_set": {"code": scheme.code, "version": 1, "name": scheme.name, "headline": "total",
+                              "figure": "Tổng điểm", "ranking_rule": scheme.ranking_rule, "tie_rule": scheme.tie_rule,
+                              "decision": ""},
+             "bands": [], "groups": [{"code": g.code, "title": g.title, "max": format(g.max_points, "f")} for g in groups],
+             "criteria_titles": {}, "rows": rows}
+    meta = {"parent_body": "UBND tỉnh Lào Cai", "issuing_body": "Sở Thông tin và Truyền thông",
+            "place": "Lào Cai", "authority": "KT.", "authority_of": "Giám đốc", "signer_title": "Phó Giám đốc",
+            "signer_name": "Nguyễn Văn Hùng", "recipients": ["- UBND tỉnh (b/c);", "- Lưu: VT."], "number": "1/QĐ-STTTT",
+            "date": "2021-01-05", "title": "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN"}
+    return {"period": {"id": 1, "name": "Kỳ thử", "year": 2021}, "meta": meta, "blocks": [block], "supersedes": None}
