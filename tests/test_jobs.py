@@ -29,7 +29,7 @@ def tworld(django_db_serialized_rollback, transactional_db, django_user_model, s
 
 def publish_post(client, world, profile, number="15/QĐ-STTTT"):
     return client.post(reverse("reports:publish", args=[world.period.pk]),
-                       {"profile": profile.pk, "number": number, "date": "2026-12-01"})
+                       {"profile": profile.pk, "number": number, "date": "2026-12-01", "xac-nhan": "1"})
 
 
 def test_publishing_through_the_job_end_to_end(tworld, profile, login):

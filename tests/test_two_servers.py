@@ -180,8 +180,12 @@ def test_two_servers_one_database_one_media_store(servers, django_user_model, pr
     _, html = leader.post(f"{one}{form_url}phe-duyet/", {})
     assert "Đã phê duyệt kết quả." in html
     leader.get(f"{two}/")
-    url, html = leader.post(f"{two}/ky-danh-gia/{world.period.pk}/cong-bo/",
-                            {"profile": profile.pk, "number": "20/QĐ-STTTT", "date": "2026-12-10"})
+    publish_url = f"{two}/ky-danh-gia/{world.period.pk}/cong-bo/"
+    _, html = leader.post(publish_url, {"profile": profile.pk, "number": "20/QĐ-STTTT", "date": "2026-12-10"})
+    parser = Forms()
+    parser.feed(html)  # the confirmation page: what will be published, and its confirm button
+    confirm = next(f["fields"] for f in parser.forms if f["fields"].get("xac-nhan") == "1")
+    url, html = leader.post(publish_url, confirm)
     job = Job.objects.get(kind="publish")
     assert url.endswith(f"/cong-viec/{job.pk}/") and "Đang chờ" in html
     run_worker_batch()
