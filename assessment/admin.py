@@ -149,6 +149,11 @@ class AssessmentAdmin(SafeExportAdminMixin, ExportMixin, ReadOnlyHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        """Deleting a form or a file would undo the workflow behind its back; files are removed by
+        the unit through the workflow (kept for history), forms live as long as their period."""
+        return False
+
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(ReadOnlyHistoryAdmin):
@@ -157,6 +162,11 @@ class EvidenceFileAdmin(ReadOnlyHistoryAdmin):
     readonly_fields = [f.name for f in EvidenceFile._meta.concrete_fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleting a form or a file would undo the workflow behind its back; files are removed by
+        the unit through the workflow (kept for history), forms live as long as their period."""
         return False
 
 

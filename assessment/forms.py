@@ -6,6 +6,7 @@ from criteria.fields import clean, form_value, stored_value
 from criteria.forms import EvidenceInputsMixin, field_name, points_name
 from criteria.numbers import NumberFormatError, parse_number, vn
 from criteria.scoring import Problem
+from safety.text import COMMENT_MAX, NOTE_MAX, REASON_MAX, SafeTextField
 
 
 def version_name(code):
@@ -80,14 +81,14 @@ class UnitForm(_AnswersForm):
         self.add_evidence_inputs(self.scheme)
         for node in self.applicable_leaves():
             answer = self.answers[node.code]
-            self.fields[f"n__{node.code}"] = forms.CharField(
-                label="Ghi chú", required=False, max_length=2000,
+            self.fields[f"n__{node.code}"] = SafeTextField(
+                label="Ghi chú", limit=NOTE_MAX,
                 widget=forms.Textarea(attrs={"rows": 1, "aria-label": f"Ghi chú (cột 7) tiêu chí {node.code}",
                                              "placeholder": "Ghi chú"}))
             self.initial[f"n__{node.code}"] = answer.note
             if node.documents:
-                self.fields[f"x__{node.code}"] = forms.CharField(
-                    label="Giải trình (khi không có tài liệu kiểm chứng)", required=False, max_length=4000,
+                self.fields[f"x__{node.code}"] = SafeTextField(
+                    label="Giải trình (khi không có tài liệu kiểm chứng)", limit=COMMENT_MAX,
                     widget=forms.Textarea(attrs={"rows": 2}))
                 self.initial[f"x__{node.code}"] = answer.explanation
             for fld in node.fields:
@@ -137,12 +138,12 @@ class ReviewForm(_AnswersForm):
             if deduction_per_criterion and not node.is_deduction and not node.is_substitute:
                 self.fields[f"rq__{node.code}"] = forms.BooleanField(
                     label="Số liệu không đảm bảo chất lượng (trừ điểm)", required=False, initial=answer.poor_data)
-            self.fields[f"rr__{node.code}"] = forms.CharField(label="Lý do điều chỉnh", required=False,
-                                                              max_length=2000, initial=answer.review_reason)
+            self.fields[f"rr__{node.code}"] = SafeTextField(label="Lý do điều chỉnh", limit=REASON_MAX,
+                                                            initial=answer.review_reason)
             self.fields[f"rb__{node.code}"] = forms.BooleanField(label="Cần bổ sung", required=False,
                                                                  initial=bool(answer.request))
-            self.fields[f"rbr__{node.code}"] = forms.CharField(label="Nội dung cần bổ sung", required=False,
-                                                               max_length=2000, initial=answer.request)
+            self.fields[f"rbr__{node.code}"] = SafeTextField(label="Nội dung cần bổ sung", limit=REASON_MAX,
+                                                             initial=answer.request)
         self.mark_automatic("rf", disable=False)
 
     def changes(self):

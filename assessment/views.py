@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from criteria.models import Criterion
 from safety import text as safe_text
-from safety.cleanup import preview_dir, remove_stale_previews
+from safety.cleanup import remove_stale_previews
 
 from . import workflow
 from .forms import ReviewForm, UnitForm
@@ -383,7 +383,7 @@ def form_preview(request, pk):
                     if review else new["values"]) for code, new in changes.items()}
     return JsonResponse({
         "errors": {},
-        "warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
+        "field_warnings": figure_warnings(scheme, typed, last_year, year, prefix="rf" if review else "f"),
         "criteria": {code: {"points": _signed(scheme.by_code[code], r, places),
                             "explanation": r.explanation} for code, r in result.criteria.items()},
         "total": f"{result.total:.{places}f}".replace(".", ","),
@@ -565,8 +565,12 @@ def offline_download(request, pk):
 
 
 def _offline_store():
+    """Previewed uploads wait here for confirmation, in the default storage (any app server reads
+    them); on the filesystem storage that is MEDIA_ROOT/offline, where stale previews are removed."""
+    from config.storage import StoredFolder
+
     remove_stale_previews()
-    return preview_dir()
+    return StoredFolder("offline")
 
 
 @login_required
@@ -579,6 +583,7 @@ def offline_upload(request, pk):
     assessment = get_assessment_for(request.user, pk)
     if not request.user.has_perm("assessment.edit_form", assessment):
         return _forbid(request, assessment, assessment.read_only_reason() or "Bạn không sửa được phiếu này.")
+    remove_stale_previews()
     confirm = request.POST.get("xac-nhan", "")
     if confirm:
         if not re.fullmatch(r"[0-9a-f]{64}", confirm) or not (_offline_store() / f"{confirm}.xlsx").exists():
@@ -644,6 +649,7 @@ def bulk_answers(request, pk):
         return response
     context = {"period": period, "sets": sets, "chosen": chosen}
     if request.method == "POST" and chosen:
+        remove_stale_previews()
         confirm = request.POST.get("xac-nhan", "")
         uploaded = request.FILES.get("file")
         if confirm and re.fullmatch(r"[0-9a-f]{64}", confirm) and (_offline_store() / f"{confirm}.xlsx").exists():
@@ -658,13 +664,16 @@ def bulk_answers(request, pk):
         else:
             messages.error(request, "Chưa chọn tệp Excel để tải lên.")
             return redirect(f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
+        if confirm and re.fullmatch(r"[0-9a-f]{64}", confirm):
+            from jobs.runner import enqueue
+            from jobs.views import follow
+
+            job = enqueue("bulk_import", title=f"Ghi số liệu từ tệp “{name}” vào {period.name}", by=request.user,
+                          params={"period": period.pk, "criteria_set": chosen.pk, "file": f"offline/{confirm}.xlsx",
+                                  "name": name}, key=f"bulk_import:{period.pk}:{chosen.pk}:{confirm}")
+            return follow(request, job, failed_to=f"{reverse('assessment:bulk', args=[period.pk])}?bo={chosen.pk}")
         try:
             reading = bulk.read_sheet(period, chosen, data, name)
-            if confirm and not reading.problems:
-                count = bulk.apply(period, chosen, reading, by=request.user)
-                (_offline_store() / f"{confirm}.xlsx").unlink(missing_ok=True)
-                messages.success(request, f"Đã ghi {count} tiêu chí của {reading.changed_units} đơn vị từ tệp “{name}”.")
-                return redirect("assessment:period", period.pk)
         except OfflineFileError as exc:
             for message in exc.messages:
                 messages.error(request, message)

@@ -79,6 +79,13 @@ def _move(assessment, verb, *, by, reason=""):
     assessment._change_reason = reason or VERB_LABELS[verb].capitalize()
 
 
+def _notify(event, assessment):
+    """Tell the people concerned, by a background job once the move has committed."""
+    from notifications.events import notify_on_commit
+
+    notify_on_commit(event, assessment)
+
+
 def _text(value, *, label, limit, empty_message=None):
     """User text checked by the shared validator (control characters, documented limit)."""
     try:
@@ -451,6 +458,7 @@ def submit(assessment, *, by, now=None):
     assessment.reopened_until = None
     assessment.save()
     rescore(assessment, answers)
+    _notify("submitted", assessment)
     return assessment
 
 
@@ -461,6 +469,7 @@ def return_to_unit(assessment, *, by, reason):
     _move(assessment, "return_to_unit", by=by, reason=reason)
     assessment.save()
     Comment.objects.create(assessment=assessment, author=by, text=f"Trả lại phiếu: {reason}")
+    _notify("returned", assessment)
     return assessment
 
 
@@ -468,6 +477,7 @@ def return_to_unit(assessment, *, by, reason):
 def accept_review(assessment, *, by):
     _move(assessment, "accept_review", by=by, reason="Hoàn thành thẩm định")
     assessment.save()
+    _notify("accepted", assessment)
     return assessment
 
 
@@ -475,6 +485,7 @@ def accept_review(assessment, *, by):
 def approve(assessment, *, by):
     _move(assessment, "approve", by=by, reason="Lãnh đạo phê duyệt kết quả")
     assessment.save()
+    _notify("approved", assessment)
     return assessment
 
 

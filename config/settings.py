@@ -5,6 +5,7 @@ Defaults suit a developer's machine: SQLite next to the code, DEBUG off unless
 ``DATABASE_URL`` (e.g. ``postgres://user@host:5432/name``).
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "criteria",
     "assessment",
     "reports",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
+    "notifications",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.observability.RequestIdMiddleware",
     # First: refuses oversized bodies, NUL bytes and floods of the verification page before anything reads them.
     "safety.middleware.RequestLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -106,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context.unread",
             ],
         },
     },
@@ -181,10 +188,20 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "safety.exchange.UploadTempStorage"
 
+# Logs: plain text by default, one JSON object a line with LOG_FORMAT=json (for a log collector);
+# every line carries the request id (X-Request-ID from the proxy, or a new one).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "text"},
+                 # For loggers whose message already is one JSON object (the security log).
+                 "plain": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -225,6 +242,8 @@ if TRUSTED_PROXY_COUNT:
 
 # HTTPS: redirect, HSTS, Secure cookies with the __Host- prefix (bound to this host, path /).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# A load balancer's health probe over plain HTTP is answered, not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
@@ -255,26 +274,58 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# --- Background jobs (django.tasks API through django-tasks, database backend) -------------------
+# Workers: `manage.py worker` (db_worker plus stale-job recovery and scheduled reminders).
+# TASKS_BACKEND=immediate runs jobs inside the request (development without a worker).
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[os.environ.get("TASKS_BACKEND", "database")]}}
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "2"))
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "60"))
+JOBS_MAINTENANCE_SECONDS = float(os.environ.get("JOBS_MAINTENANCE_SECONDS", "30"))
+
+# --- Stateless app servers: sessions in the database, files through STORAGES -------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# STORAGE_BACKEND=s3 keeps uploaded files in S3-compatible object storage (django-storages);
+# the default is the MEDIA_ROOT directory (shared between servers, e.g. over NFS).
+if os.environ.get("STORAGE_BACKEND", "filesystem") == "s3":
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ.get("S3_BUCKET", ""),
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+    }}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # Static files: WhiteNoise serves what `manage.py collectstatic` gathered in STATIC_ROOT, with
 # hashed names (cached for a year) and gzip/brotli copies.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "config.storage.StaticFilesStorage"},
 }
 
-# Outgoing e-mail (password reset). Without EMAIL_HOST, messages are printed to the console.
+# --- E-mail notifications ------------------------------------------------------------------------
+# SMTP from the environment; without EMAIL_HOST the messages are printed (console backend).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                 else "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khong-tra-loi@localhost")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Đánh giá ứng dụng CNTT <khong-tra-loi@localhost>")
+# Links in e-mails point here (the address users open), e.g. https://danhgia.example.gov.vn
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 
 # The security log is also written to the application log as one JSON object per line.
-LOGGING.setdefault("loggers", {})["security"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
+LOGGING.setdefault("loggers", {})["security"] = {
+    "handlers": ["plain"], "level": os.environ.get("SECURITY_LOG_LEVEL", "INFO"), "propagate": False}
 
 # --- Hostile input (safety app): request-body limits, verification-page rate limit, temp files ---
 # Every request body is capped (413 beyond); uploads of files are capped per path prefix.
@@ -293,7 +344,9 @@ BULK_MAX_BYTES = int(os.environ.get("BULK_MAX_MB", "10")) * 1024 * 1024
 # Temporary uploads go to a folder of their own, so those of a killed request can be found and removed
 # (manage.py remove_stale_files).
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR", str(BASE_DIR / "var" / "upload-tmp"))
-Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# (a read-only checkout: the deployment points FILE_UPLOAD_TEMP_DIR elsewhere)
+with contextlib.suppress(OSError):
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # History reasons are text (a reviewer's reason has no 100-character limit); see safety/text.py for the limits.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Imported xlsx files are parsed with defusedxml (openpyxl uses it when installed).

@@ -455,7 +455,7 @@ class Plan:
         self.engine_only = any(getattr(n.rule, "zero_of_zero", None) == "not_applicable"
                                for n in scheme.leaves if n.rule is not None)
         self.fast = {}
-        if self.quick and inline_checks and not self.substitutes and scheme.is_complete:
+        if self.quick and inline_checks and not self.substitutes and scheme.is_complete and not scheme.checks:
             self.fast = {flag: _generate(self, flag) for flag in (True, False)}
 
     # --- numbers -----------------------------------------------------------------------------
@@ -621,7 +621,8 @@ class Plan:
 
     def check(self, unit):
         """(values, entered, flags) when the quick check finds nothing to say, else None (ask the engine)."""
-        if not self.quick:
+        if not self.quick or self.scheme.checks:
+            # Consistency checks between figures are the engine's (criteria.scoring.prepare).
             return None
         days = unit.days_late
         if type(days) is not int or days < 0 or type(unit.has_procedures) is not bool:

@@ -86,6 +86,7 @@ def history_rows():
     for model in history_models():
         count += model._default_manager.count()
         for row, what in broken_links(model):
-            yield (f"Lịch sử “{model._meta.verbose_name}” dòng {row['history_id']} "
+            tracked = getattr(model, "instance_type", model)._meta.verbose_name
+            yield (f"Lịch sử “{tracked}” dòng {row['history_id']} "
                    f"(bản ghi id {row.get('id')}): {what}.")
     history_rows.count = count

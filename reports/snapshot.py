@@ -15,6 +15,7 @@ from assessment.models import Assessment, Period
 from assessment.scoring import answer_rows, score_both_numbers
 from assessment.workflow import WorkflowError, load_answers
 from criteria.numbers import plain
+from jobs.progress import report
 
 from .analysis import FIGURE_NAMES, band_reason, draft_remarks, rank_block
 from .models import Publication, Remarks, sha256
@@ -51,7 +52,9 @@ def block_rows(period, *, statuses=(Assessment.Status.APPROVED,)):
              .select_related("unit__block", "criteria_set", "period").order_by("unit__block__order", "unit__name"))
     remarks = {r.assessment_id: r for r in Remarks.objects.filter(assessment__in=forms)}
     blocks = {}
-    for form in forms:
+    forms = list(forms)
+    for done, form in enumerate(forms):
+        report(done, len(forms), "Đang tính điểm")
         scheme = form.criteria_set.scheme()
         own, reviewed = score_both_numbers(form, scheme, answer_rows(load_answers(form)))
         pp, sp = scheme.points_places, scheme.score_places
@@ -150,7 +153,10 @@ def publish(period, profile, *, by, number, date, title="", reason=""):
     if previous is not None and previous.document["blocks"] == document["blocks"] and \
             previous.document["meta"] == document["meta"]:
         raise WorkflowError("Nội dung không khác bản đã công bố; không cần bản đính chính.")
+    units = sum(len(b["rows"]) for b in document["blocks"])
+    report(0, units, "Đang dựng phụ lục PDF")
     pdf = render_pdf(document, digest)
+    report(units, units, "Đang dựng phụ lục Excel")
     xlsx = render_xlsx(document, digest)
     publication = Publication(
         period=period, version=(previous.version + 1) if previous else 1, supersedes=previous,

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from assessment.models import Assessment, Period
 from assessment.permissions import get_assessment_for
-from assessment.workflow import WorkflowError
 from safety import text as safe_text
 
 from . import charts, integrity, signing
 from .analysis import summary
 from .models import IssuingProfile, Publication, Remarks, sha256
-from .snapshot import block_document, block_rows, publish
+from .snapshot import block_document, block_rows
 
 
 def _require(request, perm, obj=None):
@@ -146,14 +145,15 @@ def publish_view(request, pk):
                                             "title": title}),
             })
     if not problems:
-        try:
-            publication = publish(period, profile, by=request.user, number=number, date=date, title=title,
-                                  reason=reason)
-        except WorkflowError as exc:
-            problems += exc.messages
-        else:
-            messages.success(request, f"Đã công bố phụ lục lần {publication.version}.")
-            return redirect("reports:publication", publication.pk)
+        from jobs.runner import enqueue
+        from jobs.views import follow
+
+        params = {"period": period.pk, "profile": profile.pk, "number": number, "date": date.isoformat(),
+                  "title": title, "reason": reason}
+        # No idempotency key: each request is its own attempt, and the verb's lock and checks
+        # refuse a second identical publication with a message ("Kỳ này đã công bố …").
+        job = enqueue("publish", title=f"Công bố phụ lục {period.name}", params=params, by=request.user)
+        return follow(request, job, failed_to=reverse("reports:results", args=[period.pk]))
     for problem in problems:
         messages.error(request, problem)
     return redirect("reports:results", period.pk)
@@ -294,19 +294,27 @@ def seal(request, pk):
     if _already_signed(item):
         messages.error(request, "Phụ lục này đã có bản ký.")
         return redirect("reports:publication", item.pk)
-    try:
-        data = signing.seal(item.pdf, location=item.document["meta"]["place"])
-        report = signing.verify_signed(item.pdf, data)
-    except signing.SignatureProblem as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        refusal = _signature_refusal(item, report)
-        if refusal:
-            messages.error(request, f"Chứng thư của cơ quan: {refusal}")
-        else:
-            _store_signed(item, data, report, by=request.user)
-            messages.success(request, "Đã ký số bằng chứng thư của cơ quan. " + report.verdict_text)
-    return redirect("reports:publication", item.pk)
+    from jobs.runner import enqueue
+    from jobs.views import follow
+
+    job = enqueue("seal", title=f"Ký số phụ lục công bố lần {item.version}: {item.period.name}",
+                  params={"publication": item.pk}, by=request.user, key=f"seal:{item.pk}:{item.signed_sha256}")
+    return follow(request, job, failed_to=reverse("reports:publication", args=[item.pk]))
+
+
+def seal_publication(publication_pk, *, by):
+    """Sign the annex with the organisation's seal on the server (run as a job): the signed copy
+    is kept only if it verifies against the published PDF. Returns the publication and what to say."""
+    item = Publication.objects.select_for_update().get(pk=publication_pk)
+    if _already_signed(item):
+        raise signing.SignatureProblem("Phụ lục này đã có bản ký.")
+    data = signing.seal(item.pdf, location=item.document["meta"]["place"])
+    report = signing.verify_signed(item.pdf, data)
+    refusal = _signature_refusal(item, report)
+    if refusal:
+        raise signing.SignatureProblem(f"Chứng thư của cơ quan: {refusal}")
+    _store_signed(item, data, report, by=by)
+    return item, "Đã ký số bằng chứng thư của cơ quan. " + report.verdict_text
 
 
 def verify(request):
@@ -418,8 +426,6 @@ def whatif(request, pk):
     """Re-score the period's reviewed answers under another criteria set version; nothing is stored."""
     from criteria.models import CriteriaSet
 
-    from .whatif import rescore_period
-
     _require(request, "reports.view_results")
     period = get_object_or_404(Period, pk=pk)
     used = {pcs.criteria_set_id for pcs in period.criteria_sets.all()}
@@ -427,7 +433,23 @@ def whatif(request, pk):
     choices = [cs for cs in CriteriaSet.objects.order_by("code", "version")
                if cs.pk not in used and set(cs.scheme().blocks) & blocks and cs.scheme().is_complete]
     chosen = next((cs for cs in choices if str(cs.pk) == request.GET.get("bo")), None)
-    rows, notes = rescore_period(period, chosen) if chosen else ([], [])
+    rows, notes = [], []
+    if chosen:
+        from django.db.models import Max
+
+        from assessment.models import Answer
+        from jobs.runner import enqueue
+        from jobs.views import follow
+
+        # The same question on the same data is answered once; any new answer or status changes the key.
+        changed = period.assessments.aggregate(at=Max("changed_at"))["at"]
+        answered = Answer.history.filter(assessment__period=period).aggregate(last=Max("history_id"))["last"]
+        job = enqueue("whatif", title=f"Chấm thử {period.name} theo bộ {chosen.code} phiên bản {chosen.version}",
+                      params={"period": period.pk, "criteria_set": chosen.pk}, by=request.user,
+                      key=f"whatif:{period.pk}:{chosen.pk}:{changed.isoformat() if changed else ''}:{answered or 0}")
+        if job.status != job.Status.SUCCEEDED:
+            return follow(request, job, failed_to=reverse("reports:whatif", args=[period.pk]))
+        rows, notes = job.result["rows"], job.result["notes"]
     return render(request, "reports/whatif.html", {"period": period, "choices": choices, "chosen": chosen,
                                                    "rows": rows, "notes": notes})
 

@@ -6,6 +6,7 @@ from assessment.scoring import answer_rows, unit_input
 from assessment.workflow import load_answers
 from criteria.numbers import round_half_up
 from criteria.plan import plan_for
+from jobs.progress import report
 
 from .analysis import rank_block
 
@@ -21,7 +22,9 @@ def rescore_period(period, criteria_set):
                                        unit__block__code__in=scheme.blocks)
              .select_related("unit__block", "criteria_set", "period"))
     rows, notes = [], []
-    for form in forms:
+    forms = list(forms)
+    for done, form in enumerate(forms):
+        report(done, len(forms), "Đang chấm lại")
         current = form.criteria_set.scheme()
         stored = answer_rows(load_answers(form))
         kept = {}

@@ -14,12 +14,6 @@ PREVIEW_MAX_AGE = 24 * 3600
 TEMP_MAX_AGE = 3600
 
 
-def preview_dir():
-    path = Path(settings.MEDIA_ROOT) / "offline"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def temp_dir():
     path = Path(settings.FILE_UPLOAD_TEMP_DIR)
     path.mkdir(parents=True, exist_ok=True)

@@ -57,7 +57,10 @@ def neutralize_workbook(book):
     """Every formula cell of a workbook built from data becomes the text it was typed as.
 
     The exporters of this project write no formulas of their own, so any formula cell in them
-    came from user text; call this just before ``book.save``."""
+    came from user text; call this just before ``book.save``. A write-only workbook cannot be
+    read back: its cells must be written through ``write_only_cell``."""
+    if getattr(book, "write_only", False):
+        return book
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:

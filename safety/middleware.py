@@ -20,17 +20,26 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.html import escape
 
 PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
-<link rel="stylesheet" href="/{static}css/app.css"></head><body><main class="container" id="noi-dung">
+<link rel="stylesheet" href="{stylesheet}"></head><body><main class="container" id="noi-dung">
 <h1>{title}</h1><p>{message}</p><p><a href="/">Về trang chủ</a></p></main></body></html>"""
 
 
 def refusal(request, status, title, message):
     if request.headers.get("X-Autosave") == "1" or "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"error": message}, status=status)
-    page = PAGE.format(title=escape(title), message=escape(message), static=settings.STATIC_URL.lstrip("/"))
+    page = PAGE.format(title=escape(title), message=escape(message), stylesheet=escape(_stylesheet()))
     response = HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _stylesheet():
+    from django.templatetags.static import static
+
+    try:
+        return static("css/app.css")  # the hashed name when the manifest storage is in use
+    except ValueError:
+        return "/" + settings.STATIC_URL.lstrip("/") + "css/app.css"
 
 
 def body_limit(path):
@@ -42,7 +51,11 @@ def body_limit(path):
 
 
 def client_address(request):
-    return request.META.get("REMOTE_ADDR") or "?"
+    """The client's address as the lock-out sees it (behind ``TRUSTED_PROXY_COUNT`` proxies, from
+    X-Forwarded-For), so all of nginx's clients do not share one allowance."""
+    from accounts.security import client_ip
+
+    return client_ip(request) or "?"
 
 
 class RequestLimitMiddleware:

@@ -96,6 +96,12 @@ class SafeTextField(forms.CharField):
     def to_python(self, value):
         return "" if value in self.empty_values else str(value)
 
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if not widget.is_hidden:
+            attrs["maxlength"] = str(self.limit)
+        return attrs
+
     def validate(self, value):
         pass
 

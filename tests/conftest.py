@@ -71,3 +71,18 @@ def published(world, profile):
     approved(world, world.form_a, world.staff_a)
     approved(world, world.form_b, world.staff_b, change="780")
     return publish(world.period, profile, by=world.leader, number="15/QĐ-STTTT", date=datetime.date(2021, 1, 5))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The verification page's rate limit counts in the cache; each test starts with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_in_the_request(settings):
+    """Jobs run inside the request through django-tasks' immediate backend, so a test that asks for
+    a publication sees it; tests/test_jobs.py switches to the database backend and a real worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

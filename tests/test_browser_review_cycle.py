@@ -97,6 +97,8 @@ def test_return_banner_resubmit_accept_publish_download(live_server, django_user
         expect(group_i).to_have_text("3,00")  # the group subtotal follows the typing
         expect(staff.locator('nav.sections [data-group="I"]')).to_have_text("3,00")
         expect(staff.locator('#tc-I\\.1 td[data-side="self"] .explanation')).to_be_visible()  # no click needed
+        expect(staff.locator('#tc-I\\.1 td[data-side="self"] .inputs')).to_have_text(
+            "Số liệu: Tổng số văn bản đến = 1.000; Số văn bản đến cập nhật vào phần mềm = 950")
         staff.fill("#id_f__docs_in", "1.000.000")  # an extra zero or three: a warning, not an error
         expect(staff.locator("#tc-I\\.1 .field-warning").first).to_contain_text("Lưu ý")
         staff.fill("#id_f__docs_in", "1.000")
@@ -205,11 +207,12 @@ def test_return_banner_resubmit_accept_publish_download(live_server, django_user
         leader.click("#confirm-publish")
         assert leader.dialogs[-1].startswith("Công bố phụ lục số 15/QĐ-STTTT")
         expect(leader.locator(".messages")).to_contain_text("Đã công bố phụ lục lần 1.")
+        accessible(leader, "09-publication")
 
         # --- The unit opens and downloads the annex of its period.
         staff.goto(f"{base}/")
         staff.click("a.annex-link")
-        accessible(staff, "09-unit-annex")
+        accessible(staff, "10-unit-annex")
         with staff.expect_download() as download:
             staff.click("#download-pdf")
         assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
@@ -217,12 +220,12 @@ def test_return_banner_resubmit_accept_publish_download(live_server, django_user
         # --- On a phone: no horizontal scrolling, inputs at 16 px, the sticky bar fits.
         phone = log_in(browser, base, "canbo.b", width=390)
         assert no_horizontal_scroll(phone)
-        accessible(phone, "10-phone-home")
+        accessible(phone, "11-phone-home")
         phone.goto(f"{base}/phieu/{world.form_b.pk}/")
         assert no_horizontal_scroll(phone)
         assert phone.evaluate("parseFloat(getComputedStyle(document.getElementById('id_f__docs_in')).fontSize)") >= 16
         assert phone.evaluate("document.getElementById('stickybar').getBoundingClientRect().right") <= 390
-        accessible(phone, "11-phone-form")
+        accessible(phone, "12-phone-form")
         browser.close()
 
     form = Assessment.objects.get(pk=world.form_a.pk)

@@ -241,3 +241,12 @@ def test_a_date_parameter_out_of_range(world, login, profile):
     response = login(world.leader).post(reverse("reports:publish", args=[world.period.pk]),
                                         {"profile": profile.pk, "date": "99999-01-01", "number": "1"}, follow=True)
     assert "Ngày văn bản “99999-01-01” không hợp lệ." in text_of(response)
+
+
+def test_rate_limit_counts_the_client_behind_the_proxy(client, db, settings):
+    settings.VERIFY_RATE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    first = [client.get(reverse("reports:verify"), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.1.1").status_code
+             for _ in range(3)]
+    other = client.get(reverse("reports:verify"), REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.1.1.2")
+    assert first == [200, 200, 429] and other.status_code == 200

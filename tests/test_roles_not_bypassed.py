@@ -133,3 +133,10 @@ def test_signing_module_never_calls_unknown_trust_valid():
     for verdict, text in signing.VERDICTS.items():
         if verdict != "valid":
             assert "hợp lệ" not in text, verdict
+
+
+def test_forms_cannot_be_deleted_in_the_admin(world, client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@example.invalid", "mat-khau-goc-123"))
+    url = reverse("admin:assessment_assessment_delete", args=[world.form_a.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Assessment.objects.filter(pk=world.form_a.pk).exists()

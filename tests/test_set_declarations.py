@@ -41,6 +41,14 @@ def test_consistency_error_refuses_the_figures_naming_them():
         "chuyên trách CNTT (III.1) (3 ≤ 2 không đúng)"]
     answers["III.1"]["values"]["it_staff"] = "3"
     assert score_unit(scheme, UnitInput("S", answers=answers)).criteria["III.3"].points == 1
+    # The compiled plan of the batch paths refuses the same figures with the same message.
+    from criteria.plan import plan_for
+
+    answers["III.1"]["values"]["it_staff"] = "2"
+    plan = plan_for(scheme)
+    assert [str(p) for p in plan.problems(UnitInput("S", answers=answers))] == [str(p) for p in caught.value.problems]
+    with pytest.raises(ScoringInputError):
+        plan.score_unit(UnitInput("S", answers=answers))
 
 
 def test_consistency_warning_is_kept_with_the_result_and_printed_by_the_batch_command(shipped_sets, tmp_path, capsys):

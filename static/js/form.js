@@ -60,7 +60,7 @@
     say(texts.join(" "));
   }
 
-  function showWarnings(warnings) {
+  function showFieldWarnings(warnings) {
     Object.keys(warnings || {}).forEach(function (name) {
       var existing = document.getElementById("warn-" + (form.elements[name] && form.elements[name].id));
       if (existing) { existing.remove(); }
@@ -143,7 +143,7 @@
         clearNotes();
         if (result.errors && Object.keys(result.errors).length) { showErrors(result.errors); return; }
         showScores(result);
-        showWarnings(result.warnings);
+        showFieldWarnings(result.field_warnings);
       })
       .catch(function () { /* offline for a moment: the server checks again on save */ });
   }
@@ -172,12 +172,36 @@
       .finally(function () { saving = false; });
   }
 
-  /* The explanation of the row being edited is open without a click, with its inputs named. */
+  /* The explanation of the row being edited is open without a click, with its inputs named:
+     "Tổng số văn bản đến = 1.000; Số văn bản đến cập nhật vào phần mềm = 950". */
+  function nameInputs(row) {
+    var why = row.querySelector('td.score[data-side="' + (side === "review" ? "review" : "self") + '"] details.why');
+    if (!why) { return; }
+    why.open = true;
+    var prefix = side === "review" ? "rf__" : "f__";
+    var parts = [];
+    row.querySelectorAll("label").forEach(function (label) {
+      var input = label.querySelector("input[name^='" + prefix + "'], select[name^='" + prefix + "']");
+      if (!input || !label.firstChild) { return; }
+      var value = input.tagName === "SELECT" ? (input.value ? input.options[input.selectedIndex].text : "") : input.value;
+      if (value.trim()) { parts.push(label.firstChild.textContent.trim() + " = " + value.trim()); }
+    });
+    var span = why.querySelector(".inputs");
+    if (!span) {
+      span = document.createElement("span");
+      span.className = "inputs";
+      why.appendChild(span);
+    }
+    span.textContent = parts.length ? "Số liệu: " + parts.join("; ") : "";
+  }
+
   form.addEventListener("focusin", function (event) {
     var row = event.target.closest("tr[data-leaf]");
-    if (!row) { return; }
-    var why = row.querySelector('td.score[data-side="' + (side === "review" ? "review" : "self") + '"] details.why');
-    if (why) { why.open = true; }
+    if (row) { nameInputs(row); }
+  });
+  form.addEventListener("input", function (event) {
+    var row = event.target.closest("tr[data-leaf]");
+    if (row) { nameInputs(row); }
   });
 
   form.addEventListener("input", function (event) {

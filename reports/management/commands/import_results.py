@@ -38,6 +38,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
         parser.add_argument("--accept-near", action="store_true", help="chấp nhận các tên gần giống")
         parser.add_argument("--match", action="append", default=[], help='"Tên trong bảng=MÃ_ĐƠN_VỊ"')
+        parser.add_argument("--nen", action="store_true",
+                            help="ghi bằng công việc chạy nền (tiến trình worker), in đường dẫn trang công việc")
 
     def handle(self, *args, **options):
         criteria_set = CriteriaSet.objects.current(options["criteria"])
@@ -81,19 +83,52 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write("Chạy thử: không ghi gì.")
             return
+        if options["nen"]:
+            return self._in_background(path, options, criteria_set, block, chosen)
         for name, unit in chosen.items():
             if unit is None:
                 code = f"H{options['year']}-{names.index(name) + 1}"
                 chosen[name] = Unit.objects.create(code=code, name=name, block=block, is_active=False)
+        user, meta = self._user(options), self._meta(options)
+        publication = import_table(rows, scheme, criteria_set, block=block, year=options["year"], name=options["name"],
+                                   meta=meta, units=chosen, by=user)
+        self.stdout.write(f"Đã nhập {len(rows)} đơn vị: {publication.period.name}, mã băm {publication.content_hash}")
+
+    def _user(self, options):
         users = get_user_model().objects
         user = users.filter(username=options["user"]).first() if options["user"] else \
             users.filter(is_superuser=True).order_by("pk").first()
         if user is None:
             raise CommandError("Cần một tài khoản để ghi nhận việc nhập (--user).")
-        meta = {"parent_body": "", "issuing_body": options["issuer"], "place": options["place"], "authority": "",
+        return user
+
+    def _meta(self, options):
+        return {"parent_body": "", "issuing_body": options["issuer"], "place": options["place"], "authority": "",
                 "authority_of": "", "signer_title": "", "signer_name": "", "recipients": [],
                 "number": options["number"], "date": options["date"],
                 "title": f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG MỨC ĐỘ ỨNG DỤNG CÔNG NGHỆ THÔNG TIN NĂM {options['year']}"}
-        publication = import_table(rows, scheme, criteria_set, block=block, year=options["year"], name=options["name"],
-                                   meta=meta, units=chosen, by=user)
-        self.stdout.write(f"Đã nhập {len(rows)} đơn vị: {publication.period.name}, mã băm {publication.content_hash}")
+
+    def _in_background(self, path, options, criteria_set, block, chosen):
+        """The checked table goes to the file storage and a job writes it (new units, period and
+        publication in one transaction)."""
+        import hashlib
+
+        from django.conf import settings
+        from django.urls import reverse
+
+        from config.storage import StoredFolder
+        from jobs.runner import enqueue
+
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        stored = StoredFolder("historical") / f"{digest}{path.suffix.lower()}"
+        if not stored.exists():
+            stored.write_bytes(data)
+        params = {"file": stored.name, "file_name": path.name, "criteria_set": criteria_set.pk, "block": block.pk,
+                  "year": options["year"], "name": options["name"], "meta": self._meta(options),
+                  "units": {name: unit.code if unit else None for name, unit in chosen.items()}}
+        user = self._user(options)
+        job = enqueue("historical", title=f"Nhập kết quả đã công bố: {options['name']}", params=params, by=user,
+                      key=f"historical:{digest}:{criteria_set.pk}:{options['year']}:{options['number']}")
+        self.stdout.write(f"Công việc số {job.pk} ({job.get_status_display().lower()}): "
+                          f"{settings.SITE_URL}{reverse('jobs:detail', args=[job.pk])}")
