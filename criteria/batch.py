@@ -147,7 +147,11 @@ def results_json_text(scheme, results):
             mx = maxima[r.max_points] = f'"{fixed(r.max_points, pp)}"'
         out.append(f"{deductions},\n      \"total\": {total},\n      \"max\": {mx},\n      \"score\": "
                    f"\"{fixed(r.score, sp)}\",\n      \"classification\": {encode_basestring(r.classification)},"
-                   f"\n      \"rank\": {'null' if r.rank is None else r.rank}\n    }}")
+                   f"\n      \"rank\": {'null' if r.rank is None else r.rank}")
+        if r.warnings:
+            out.append(",\n      \"warnings\": [" + ",".join(f"\n        {_encoded(w)}" for w in r.warnings)
+                       + "\n      ]")
+        out.append("\n    }")
     out.append("\n  ]\n}" if rows else "]\n}")
     return "".join(out)
 

@@ -40,9 +40,12 @@ from .scoring import (
     Problem,
     ScoringInputError,
     _Context,
+    consistency_warnings,
     prepare,
     score_prepared,
 )
+from .scoring import score_unit as engine_score_unit
+from .scoring import score_units as engine_score_units
 
 # Whole numbers the quick check turns from Decimal into int (sums of a few stay far inside the
 # engine's 28 digits). Whole numbers given as int are taken as they are within the kind's range.
@@ -309,9 +312,9 @@ class PlanResult:
     """A unit's numbers, with the attributes of :class:`criteria.scoring.UnitResult` batch paths use."""
 
     __slots__ = ("_criteria", "band", "deductions_int", "plan", "points", "rank", "raw_total_int", "score",
-                 "total_int", "unit")
+                 "total_int", "unit", "warnings")
 
-    def __init__(self, plan, unit, points, deductions_int, raw_total_int, total_int, score, band):
+    def __init__(self, plan, unit, points, deductions_int, raw_total_int, total_int, score, band, warnings=()):
         self.plan = plan
         self.unit = unit
         self.points = points
@@ -322,6 +325,7 @@ class PlanResult:
         self.band = band
         self.rank = None
         self._criteria = None
+        self.warnings = list(warnings)
 
     @property
     def layout(self):
@@ -442,7 +446,14 @@ class Plan:
         self.ratio_checks = [(n.rule.numerator, n.rule.denominator, n.rule.may_exceed) for n in self.checks
                              if n.rule.kind == "ratio" and n.rule.numerator]
         self.day_checks = [n.rule.days_field for n in self.checks if n.rule.kind == "rate_per_day"]
-        inline_checks = all(n.rule.kind in ("ratio", "rate_per_day") for n in self.checks)
+        # Consistency checks between figures (errors refuse, warnings are reported) go through the
+        # closure path, which runs them as the engine does.
+        inline_checks = all(n.rule.kind in ("ratio", "rate_per_day") for n in self.checks) \
+            and not getattr(scheme, "checks", ())
+        # A ratio whose 0/0 reads "not applicable" changes a unit's maximum by its figures: the
+        # plan's maxima are per flag only, so such a set is scored by the engine.
+        self.engine_only = any(getattr(n.rule, "zero_of_zero", None) == "not_applicable"
+                               for n in scheme.leaves if n.rule is not None)
         self.fast = {}
         if self.quick and inline_checks and not self.substitutes and scheme.is_complete and not scheme.checks:
             self.fast = {flag: _generate(self, flag) for flag in (True, False)}
@@ -669,6 +680,9 @@ class Plan:
         for node in self.checks:
             if node.rule.check(node, values, fields):
                 return None
+        for check in getattr(self.scheme, "checks", ()):
+            if check.level == "error" and check.failures(values, fields):
+                return None
         return values, entered, flags
 
     def _extras(self, node, answer, live, entered, flags, unit):
@@ -740,13 +754,14 @@ class Plan:
         deductions = 0
         for i in self.deduction_leaves:
             deductions += points[i]
-        return self._finish(unit, layout, points, deductions, total - deductions)
+        return self._finish(unit, layout, points, deductions, total - deductions,
+                            consistency_warnings(self.scheme, values) if getattr(self.scheme, "checks", ()) else ())
 
-    def _finish(self, unit, layout, points, deductions, raw_total):
+    def _finish(self, unit, layout, points, deductions, raw_total, warnings=()):
         total = raw_total if raw_total > 0 else 0
         scheme = self.scheme
         score = scheme.headline_figure(Decimal(total).scaleb(-self.places), layout.max_points)
-        return PlanResult(self, unit, points, deductions, raw_total, total, score, scheme.classify(score))
+        return PlanResult(self, unit, points, deductions, raw_total, total, score, scheme.classify(score), warnings)
 
     @staticmethod
     def _sum(points, group):
@@ -764,6 +779,11 @@ class Plan:
         return result
 
     def _one(self, unit):
+        if self.engine_only:
+            try:
+                return engine_score_unit(self.scheme, unit), []
+            except ScoringInputError as exc:
+                return None, exc.problems
         if not self.scheme.is_complete:
             return None, [Problem(unit.label, "", None,
                                   f"bộ tiêu chí {self.scheme.code} chưa đủ điểm tối đa, chưa thể chấm")]
@@ -795,6 +815,8 @@ class Plan:
     def score_units(self, units, *, rank=True):
         """As :func:`criteria.scoring.score_units`: every problem of every unit, or every unit scored."""
         scheme = self.scheme
+        if self.engine_only:
+            return engine_score_units(scheme, units, rank=rank)
         if not scheme.is_complete:
             raise ScoringInputError([Problem("", "", None,
                                              f"bộ tiêu chí {scheme.code} chưa đủ điểm tối đa, chưa thể chấm")])
