@@ -34,7 +34,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from .fields import KINDS
 from .fields import clean as clean_value
 from .numbers import ZERO, NumberFormatError, parse_number, round_half_up
-from .ranking import assign_ranks
 from .scoring import (
     ANSWER_KEYS,
     Problem,
@@ -42,6 +41,7 @@ from .scoring import (
     _Context,
     consistency_warnings,
     prepare,
+    rank_results,
     score_prepared,
 )
 from .scoring import score_unit as engine_score_unit
@@ -855,18 +855,6 @@ class Plan:
         if rank:
             rank_results(results)
         return results
-
-
-def rank_results(results):
-    """As the engine ranks: within each block by the headline figure; voluntary units unranked."""
-    by_block = {}
-    for result in results:
-        if not result.unit.voluntary:
-            by_block.setdefault(result.unit.block, []).append(result)
-    for members in by_block.values():
-        for result, rank in zip(members, assign_ranks([r.score for r in members]), strict=True):
-            result.rank = rank
-    return results
 
 
 def plan_for(scheme):
