@@ -3,11 +3,12 @@
 such as ``Laocai2026``, ``123456789…``, ``demo-2026``); not like the user's own names."""
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 
 from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
+
+from units.naming import fold
 
 # Province and city names before and after the 2025 merger, and the old districts' best-known
 # towns, without diacritics or spaces; plus words Vietnamese users build passwords from.
@@ -30,12 +31,6 @@ WORDS = [
 ]
 COMMON_CORES = frozenset(PLACES) | frozenset(WORDS)
 COMMON_PREFIXES = ("matkhau", "password", "quantri", "admin")
-
-
-def fold(text):
-    """Lower case without diacritics (đ → d), so ``Lào Cai`` and ``laocai`` compare equal."""
-    text = unicodedata.normalize("NFD", str(text).lower().replace("đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def letters(text):

@@ -25,7 +25,7 @@ from django.db import transaction
 from criteria.fields import clean as clean_value
 from criteria.fields import stored_value
 from criteria.numbers import NumberFormatError, vn
-from criteria.table_import import fold
+from units.naming import fold
 
 from .models import Answer, Assessment, IndicatorImport, IndicatorValue
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from units.naming import fold
+
 from .document import DocumentError, parse_document
 from .numbers import NumberFormatError, parse_number, plain, vn
 from .table_rules import read_rule
@@ -36,13 +38,6 @@ class TableImportError(ValueError):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
-
-
-def fold(text) -> str:
-    """Lower case without diacritics or repeated spaces: how header cells are compared."""
-    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
 
 
 # Column -> header texts (folded) it is recognised by; checked in this order.

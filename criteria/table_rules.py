@@ -22,9 +22,10 @@ comes with the evidence fields it needs, labelled from the text.
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from units.naming import fold
 
 from .numbers import NumberFormatError, parse_number, plain, vn
 
@@ -41,12 +42,6 @@ RATIO_DEF = re.compile(r"^t[ỷỉ]\s*lệ(?:\s*\(%\))?\s*=\s*(.+?)\s*/\s*(.+?)(
 SUBSTITUTE = re.compile(r"t[ỷỉ]\s*lệ\s*điểm\s*đạt\s*được\s*(?:của)?\s*(.+?)\s*" + TIMES
                         + r"\s*tổng\s*điểm\s*tối\s*đa\s*(?:của)?\s*\[(.+?)\]", re.IGNORECASE)
 EVIDENCE_MARKERS = ("thong tin kiem chung", "thong tin cung cap", "so lieu kiem chung", "thong tin bo sung")
-
-
-def fold(text) -> str:
-    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
 
 
 def _num(text):

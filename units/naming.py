@@ -68,9 +68,10 @@ def compare(a, b):
 
 
 def fold(text):
-    """Lower case without tones or letter marks (đ → d), for diacritics-insensitive search."""
-    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Lower case without tones or letter marks (đ → d) and with single spaces: how search, the
+    criteria-table reader's headers and the password policy compare Vietnamese text."""
+    decomposed = unicodedata.normalize("NFD", str(text or "").replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
 def matches(query, *texts):
