@@ -58,7 +58,7 @@ def carry_forward_plan(period):
         sets.append({"block": pcs.block, "current": current, "next": newer, "diff": diff})
     return {
         "year": period.year + 1,
-        "dates": [(label, workflow._next_year(getattr(period, name))) for name, label in
+        "dates": [(label, workflow.next_year(getattr(period, name))) for name, label in
                   [("opens_on", "Ngày mở"), ("deadline", "Hạn nộp phiếu"), ("data_cutoff", "Số liệu tính đến ngày")]],
         "sets": sets,
         "participants": period.participants.filter(is_active=True).count(),

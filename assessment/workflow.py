@@ -254,7 +254,8 @@ def _same_fields(old, new):
     return [(f.key, f.kind, f.choices) for f in old.fields] == [(f.key, f.kind, f.choices) for f in new.fields]
 
 
-def _next_year(day):
+def next_year(day):
+    """The same day a year later (29/02 becomes 28/02): the dates of a carried-forward period."""
     try:
         return day.replace(year=day.year + 1)
     except ValueError:  # 29/02
@@ -271,8 +272,8 @@ def carry_forward(period, *, by, start_from_previous=True):
     year = period.year + 1
     old_year = str(period.year)
     name = period.name.replace(old_year, str(year)) if old_year in period.name else f"{period.name} ({year})"
-    new = Period(year=year, name=name, opens_on=_next_year(period.opens_on), deadline=_next_year(period.deadline),
-                 data_cutoff=_next_year(period.data_cutoff), requires_signed_scan=period.requires_signed_scan,
+    new = Period(year=year, name=name, opens_on=next_year(period.opens_on), deadline=next_year(period.deadline),
+                 data_cutoff=next_year(period.data_cutoff), requires_signed_scan=period.requires_signed_scan,
                  carried_from=period, start_from_previous=start_from_previous)
     _save(new, by=by, reason=f"Tạo từ kỳ “{period.name}”")
     new.participants.set(period.participants.filter(is_active=True))

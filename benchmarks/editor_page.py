@@ -10,9 +10,7 @@ DATABASE_URL says otherwise).
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,25 +22,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from benchmarks.form_page import TARGET_MS, measure  # noqa: E402 - the same server-time measure
 
 SIZES = (30, 300)
-TARGET_MS = 300
-
-
-def measure(client, url, runs):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    count = len(queries)
-    assert response.status_code == 200, (url, response.status_code)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    return count, statistics.median(times)
 
 
 def editor_pages(criteria, runs):
